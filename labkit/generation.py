@@ -1,0 +1,98 @@
+"""Generate one variant: evidence, facts, answer key and the trainee's case folder.
+
+    scenario + seed -> Variant -> actions render into disks (recording facts)
+                    -> images finalised (raw or E01) -> key resolved from facts
+                    -> case folder + key + facts -> verify -> renamed into place
+
+Everything is built in a temporary sibling folder and renamed into place at the
+end: the output appears whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+from labkit.errors import EvidenceError, OutputExistsError
+from labkit.key import AnswerKey
+from labkit.scenario.loader import Scenario
+from labkit.scenario.variant import make_variant
+from labkit.story import ActionFailed
+from labkit.story.context import StoryContext
+from labkit.story.evidence_build import build_disks, finish_disks
+from labkit.story.facts import FactBook
+
+KEY_FILE = "key.json"
+FACTS_FILE = "facts.json"
+CASE_DIR = "case"
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    out: Path
+    case_dir: Path
+    key_path: Path
+    key: AnswerKey
+    verified: bool
+
+
+def generate(scenario: Scenario, seed: int | str, out: str | Path, *, lang: str = "en", verify: bool = True) -> GenerationResult:
+    """Generate a variant of ``scenario`` into ``out`` (which must not exist or be empty)."""
+    out = Path(out).absolute()
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise OutputExistsError(f"{out}: output folder exists and is not empty; choose another --out or remove it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        key = build_variant(scenario, seed, tmp, lang=lang)
+        if verify:
+            from labkit.verify import verify_output
+
+            verify_output(tmp)
+        if out.exists():
+            out.rmdir()
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return GenerationResult(out, out / CASE_DIR, out / KEY_FILE, key, verify)
+
+
+def build_variant(scenario: Scenario, seed: int | str, root: Path, *, lang: str) -> AnswerKey:
+    """Write evidence, facts, key and case folder of one variant under ``root``."""
+    from labkit.casefile.builder import write_case_folder
+    from labkit.casefile.key_resolver import resolve_key
+
+    variant = make_variant(scenario, seed)
+    case_dir = root / CASE_DIR
+    evidence_dir = case_dir / "evidence"
+    work_dir = root / ".work"
+    evidence_dir.mkdir(parents=True)
+    work_dir.mkdir()
+    ctx = StoryContext(seed, variant.values, scenario.zone, scenario.spec.languages)
+    book = FactBook()
+    build_disks(scenario, variant, ctx, work_dir)
+    for item in variant.schedule:
+        try:
+            facts = item.action.apply(ctx, item.when)
+        except ActionFailed as exc:
+            raise scenario.error_at(["timeline", item.index], str(exc)) from None
+        except EvidenceError as exc:
+            raise scenario.error_at(["timeline", item.index], str(exc),
+                                    hint="make the disk larger or the content smaller") from None
+        if item.action.id and facts is not None:
+            book.record(item.action.id, type(item.action).media, facts)
+    book.resolve_files(ctx)
+    finish_disks(scenario, variant, ctx, book, work_dir, evidence_dir)
+    shutil.rmtree(work_dir)
+    key = resolve_key(scenario, variant, book)
+    (root / KEY_FILE).write_text(key.to_json(), encoding="utf-8")
+    (root / FACTS_FILE).write_text(book.to_json(), encoding="utf-8")
+    write_case_folder(scenario, variant, key, case_dir, lang=lang, book=book)
+    return key
+
+

@@ -1,0 +1,75 @@
+"""The extension point for answer types: subclass, name it, declare its options.
+
+A new type is one small module in :mod:`labkit.grading.answer_types` (copy
+``integer_answer.py``, which is commented for that purpose). Defining the class
+registers it; the key then refers to it by ``name``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from labkit.grading.registry import register_answer_type
+from labkit.grading.results import Check
+
+
+class AnswerOptions(BaseModel):
+    """Options a type accepts from the key's ``options``; subclasses add typed fields.
+
+    Unknown options are rejected, so a typo in a key (``tolerence``) is an error,
+    not a silently ignored setting.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AnswerType(ABC):
+    """Normalises and compares one kind of answer (a hash, a path, a time...).
+
+    Subclasses set ``name``, optionally an ``Options`` model, and implement
+    :meth:`expect` (parse the key's answer once) and :meth:`check` (judge a
+    trainee's answer against it). They never see points: they return a share
+    of credit and a short reason.
+    """
+
+    name: ClassVar[str]
+    Options: ClassVar[type[AnswerOptions]] = AnswerOptions
+    #: Types that take several values (a set of IPs...) set this; others get one value.
+    takes_list: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:
+            register_answer_type(cls)
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        # pydantic.ValidationError propagates; the grader turns it into a key error.
+        self.options = self.Options.model_validate(dict(options or {}))
+
+    @abstractmethod
+    def expect(self, answer: Any) -> Any:
+        """Parse the key's answer into the form :meth:`check` compares against.
+
+        Raises:
+            ValueError: the key's answer is not a valid value of this type.
+        """
+
+    @abstractmethod
+    def check(self, expected: Any, given: str) -> Check:
+        """Judge one non-empty answer of the trainee against the parsed expected answer."""
+
+    def check_given(self, expected: Any, given: str | tuple[str, ...]) -> Check:
+        """Judge an answer as it came off the sheet, which may be a list."""
+        if isinstance(given, tuple) and not self.takes_list:
+            if len(given) != 1:
+                return Check.wrong(f"give one value, not a list of {len(given)}")
+            given = given[0]
+        return self.check(expected, given)  # type: ignore[arg-type]
+
+    def sheet_hint(self) -> list[str]:
+        """Extra comment lines for the blank answer sheet (the choice type lists its choices)."""
+        return []

@@ -1,0 +1,77 @@
+"""Multiple choice: the trainee writes the choice itself, its letter or its number."""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from labkit.grading.answer_type import AnswerOptions, AnswerType
+from labkit.grading.normalise import fold_text
+from labkit.grading.results import Check
+
+_LETTER = re.compile(r"\(?([a-z])[).:]?")
+_NUMBER = re.compile(r"\(?(\d{1,3})[).:]?")
+
+
+class ChoiceOptions(AnswerOptions):
+    choices: list[str] = Field(min_length=2, max_length=26, description="The choices, in the order shown.")
+
+    @field_validator("choices")
+    @classmethod
+    def _distinct(cls, choices: list[str]) -> list[str]:
+        folded = [fold_text(c) for c in choices]
+        if any(not f for f in folded):
+            raise ValueError("a choice is empty")
+        if len(set(folded)) != len(folded):
+            raise ValueError("two choices read the same once case and spacing are ignored")
+        return choices
+
+
+class ChoiceAnswer(AnswerType):
+    """One of ``choices``: by its text first, then its letter (a, b...), then its 1-based number.
+
+    Text comes first so that choices which are themselves numbers or letters
+    ("4", "8", "16") mean what they say.
+    """
+
+    name = "choice"
+    Options = ChoiceOptions
+    options: ChoiceOptions
+
+    def _folded_choices(self) -> list[str]:
+        return [fold_text(c) for c in self.options.choices]
+
+    def expect(self, answer: Any) -> int:
+        folded = self._folded_choices()
+        if not isinstance(answer, str) or fold_text(answer) not in folded:
+            raise ValueError(f"{answer!r} is not one of the choices {self.options.choices}")
+        return folded.index(fold_text(answer))
+
+    def resolve(self, given: str) -> int | None:
+        """The index of the choice ``given`` names, or None."""
+        folded = self._folded_choices()
+        text = fold_text(given)
+        if text in folded:
+            return folded.index(text)
+        letter = _LETTER.fullmatch(text)
+        if letter:
+            index = string.ascii_lowercase.index(letter[1])
+            return index if index < len(folded) else None
+        number = _NUMBER.fullmatch(text)
+        if number:
+            index = int(number[1]) - 1
+            return index if 0 <= index < len(folded) else None
+        return None
+
+    def check(self, expected: int, given: str) -> Check:
+        index = self.resolve(given)
+        if index is None:
+            last = len(self.options.choices)
+            return Check.wrong(f"not one of the choices (write a-{string.ascii_lowercase[last - 1]}, 1-{last} or the text)")
+        return Check.accepted() if index == expected else Check.wrong()
+
+    def sheet_hint(self) -> list[str]:
+        return [f"  {string.ascii_lowercase[i]}) {choice}" for i, choice in enumerate(self.options.choices)]

@@ -1,0 +1,63 @@
+"""Message digests as tools print them: any case, grouped with spaces, colons or dashes."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from labkit.grading.answer_type import AnswerOptions, AnswerType
+from labkit.grading.normalise import remove_characters
+from labkit.grading.results import Check
+
+#: Hex digits per algorithm, and the name examiners know it by.
+DIGEST_LENGTHS: dict[str, int] = {"md5": 32, "sha1": 40, "sha256": 64, "sha512": 128}
+DISPLAY_NAMES: dict[str, str] = {"md5": "MD5", "sha1": "SHA-1", "sha256": "SHA-256", "sha512": "SHA-512"}
+_ALGORITHM_BY_LENGTH = {length: algorithm for algorithm, length in DIGEST_LENGTHS.items()}
+_HEX_DIGITS = frozenset("0123456789abcdef")
+
+
+class HashOptions(AnswerOptions):
+    algorithm: Literal["md5", "sha1", "sha256", "sha512"] | None = Field(
+        None, description="Digest algorithm; inferred from the expected answer's length when absent."
+    )
+
+
+def normalise_digest(text: str) -> str:
+    """Lower-case hex with the grouping separators and an optional 0x prefix removed."""
+    digest = remove_characters(text, ":-").lower()
+    return digest[2:] if digest.startswith("0x") else digest
+
+
+class HashAnswer(AnswerType):
+    """Equal digests; a wrong-length answer is told which algorithm it looks like."""
+
+    name = "hash"
+    Options = HashOptions
+    options: HashOptions
+
+    def expect(self, answer: Any) -> tuple[str, str]:
+        if not isinstance(answer, str):
+            raise ValueError("a hash answer must be a string of hex digits")
+        digest = normalise_digest(answer)
+        if not digest or not set(digest) <= _HEX_DIGITS:
+            raise ValueError(f"{answer!r} is not a hexadecimal digest")
+        algorithm = self.options.algorithm or _ALGORITHM_BY_LENGTH.get(len(digest))
+        if algorithm is None or DIGEST_LENGTHS[algorithm] != len(digest):
+            raise ValueError(f"{len(digest)} hex digits is not a {DISPLAY_NAMES.get(algorithm or '', 'known')} digest")
+        return digest, algorithm
+
+    def check(self, expected: tuple[str, str], given: str) -> Check:
+        digest, algorithm = expected
+        candidate = normalise_digest(given)
+        if not candidate or not set(candidate) <= _HEX_DIGITS:
+            return Check.wrong("not a hexadecimal digest")
+        if len(candidate) != len(digest):
+            wanted = DISPLAY_NAMES[algorithm]
+            looks_like = _ALGORITHM_BY_LENGTH.get(len(candidate))
+            if looks_like:
+                detail = f"{len(candidate)} hex digits looks like {DISPLAY_NAMES[looks_like]}"
+            else:
+                detail = f"{len(candidate)} hex digits, expected {len(digest)}"
+            return Check.wrong(f"not a {wanted} ({detail})")
+        return Check.accepted() if candidate == digest else Check.wrong()

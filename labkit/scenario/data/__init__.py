@@ -1,0 +1,1 @@
+"""Word lists that Faker lacks (Faker has no Kazakh locale)."""

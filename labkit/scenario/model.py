@@ -1,0 +1,163 @@
+"""The scenario file format, version 1, as typed models.
+
+Structure is validated here; timeline actions and variables are validated by
+their own registered types (labkit.story, labkit.scenario.variables), and
+cross-references (fact names, disk ids, times) by the loader.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from labkit.i18n import SUPPORTED_LANGUAGES
+
+FORMAT_VERSION = 1
+IDENTIFIER = r"^[a-z][a-z0-9_]*$"
+SCENARIO_ID = r"^[a-z0-9][a-z0-9-]*$"
+
+LocalizedText = str | dict[str, str]
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)?\s*$", re.IGNORECASE)
+_UNITS = {"b": 1, "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4,
+          "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4}
+
+
+def parse_size(value: int | str) -> int:
+    """'64 MiB' -> 67108864; plain integers are bytes."""
+    if isinstance(value, bool):
+        raise ValueError("a size is a number of bytes or e.g. '64 MiB'")
+    if isinstance(value, int):
+        return value
+    match = _SIZE.match(str(value))
+    if not match:
+        raise ValueError(f"not a size: {value!r} (write e.g. 64 MiB, 2 GiB or a number of bytes)")
+    return int(float(match[1]) * _UNITS[(match[2] or "b").lower()])
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+def _check_localized(value: Any) -> Any:
+    if isinstance(value, dict):
+        if not value:
+            raise ValueError("give at least the English text ('en')")
+        for lang, text in value.items():
+            if not isinstance(lang, str) or not re.fullmatch(r"[a-z]{2}(-[A-Za-z]{2})?", lang):
+                raise ValueError(f"{lang!r} is not a language code (use {', '.join(SUPPORTED_LANGUAGES)})")
+            if not isinstance(text, str):
+                raise ValueError(f"text for {lang!r} must be a string")
+    return value
+
+
+class FileSystemSpec(Strict):
+    type: Literal["fat12", "fat16", "fat32"]
+    label: str = Field("NO NAME", max_length=11)
+    cluster_size: int | None = None
+    allocation: Literal["next-fit", "first-fit"] = "next-fit"
+
+    @field_validator("cluster_size")
+    @classmethod
+    def _power_of_two(cls, v: int | None) -> int | None:
+        if v is not None and (v < 512 or v > 65536 or v & (v - 1)):
+            raise ValueError("cluster_size must be a power of two from 512 to 65536 bytes")
+        return v
+
+
+class AcquisitionSpec(Strict):
+    """How the evidence was acquired: written into the E01 header, shown in the briefing."""
+
+    at: str
+    examiner: str = "Evidence technician"
+    case_number: str = ""
+    evidence_number: str = ""
+    description: str = ""
+    notes: str = ""
+
+
+class DiskSpec(Strict):
+    id: str = Field(pattern=IDENTIFIER)
+    size: int | str
+    partitioning: Literal["mbr", "gpt", "none"] = "mbr"
+    format: Literal["raw", "e01"] = "raw"
+    filesystem: FileSystemSpec
+    acquisition: AcquisitionSpec | None = None
+    description: LocalizedText = ""
+
+    @field_validator("size")
+    @classmethod
+    def _size(cls, v: int | str) -> int:
+        size = parse_size(v)
+        if size < 1024 * 1024 or size > 2 * 1024**4:
+            raise ValueError("disk size must be between 1 MiB and 2 TiB")
+        return size
+
+
+class HostSpec(Strict):
+    id: str = Field(pattern=IDENTIFIER)
+    hostname: str | None = None
+    os: str = ""
+    timezone: str = "UTC"
+    disks: list[DiskSpec] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        return _check_zone(v)
+
+
+def _check_zone(v: str) -> str:
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {v!r} (use an IANA name such as Asia/Almaty or UTC)") from None
+    return v
+
+
+class QuestionSpec(Strict):
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    prompt: LocalizedText
+    type: str
+    answer: str = Field(description="a recorded fact, 'ACTION_ID.FIELD' or 'DISK_ID.FIELD'")
+    points: float = Field(1, gt=0, le=1000)
+    competencies: list[str] = Field(default_factory=list)
+    hint: LocalizedText | None = None
+    hint_cost: float = Field(0, ge=0)
+    feedback: LocalizedText | None = None
+    tolerance: float | None = Field(None, ge=0, description="seconds for datetime, absolute for integer")
+    choices: list[str] | None = None
+    alternatives: list[str] = Field(default_factory=list)
+    case_sensitive: bool | None = None
+
+    _loc = field_validator("prompt", "hint", "feedback")(lambda cls, v: _check_localized(v))
+
+
+class ScenarioSpec(Strict):
+    labkit: Literal[1] = Field(description="scenario format version")
+    id: str = Field(pattern=SCENARIO_ID)
+    title: LocalizedText
+    level: Literal["basic", "advanced"]
+    competencies: list[str] = Field(default_factory=list)
+    estimated_minutes: int = Field(gt=0, le=24 * 60)
+    languages: list[str] = Field(default_factory=lambda: ["en"])
+    timezone: str = "UTC"
+    briefing: LocalizedText
+    variables: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    hosts: list[HostSpec] = Field(min_length=1)
+    timeline: list[dict[str, Any]] = Field(default_factory=list)
+    questions: list[QuestionSpec] = Field(min_length=1)
+
+    _loc = field_validator("title", "briefing")(lambda cls, v: _check_localized(v))
+    _zone = field_validator("timezone")(lambda cls, v: _check_zone(v))
+
+    @field_validator("variables")
+    @classmethod
+    def _variable_names(cls, v: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        for name in v:
+            if not re.fullmatch(IDENTIFIER, str(name)):
+                raise ValueError(f"variable name {name!r} must be lower_case letters, digits and _")
+        return v

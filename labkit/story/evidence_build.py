@@ -1,0 +1,102 @@
+"""Set up each scenario disk before the story, finish it after (images, hashes, E01)."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from labkit import __version__
+from labkit.evidence.disk.ewf_writer import EwfMetadata, write_e01
+from labkit.evidence.disk.raw_image import hash_file
+from labkit.scenario.loader import Scenario
+from labkit.scenario.time_expressions import TimeExpressionError, evaluate
+from labkit.scenario.variant import Variant
+from labkit.seeding import derive_int, rng_for
+from labkit.story.context import StoryContext
+from labkit.story.disk_runtime import DiskRuntime
+from labkit.story.facts import FactBook
+
+
+def build_disks(scenario: Scenario, variant: Variant, ctx: StoryContext, work_dir: Path) -> None:
+    """Create every disk's image and empty file system, formatted before the story starts."""
+    first = variant.schedule[0].when if variant.schedule else None
+    for host, disk in scenario.disks():
+        zone = _zone(host.timezone)
+        rng = rng_for(variant.seed, "format", disk.id)
+        formatted = (first or evaluate("2026-01-01", variables={}, zone=zone)) - timedelta(
+            days=rng.randrange(20, 400), seconds=rng.randrange(86400))
+        ctx.disks[disk.id] = DiskRuntime(
+            disk, zone, work_dir / f"{disk.id}.dd",
+            disk_id_seed=derive_int(variant.seed, "disk-signature", disk.id, bits=32),
+            serial=derive_int(variant.seed, "volume-serial", disk.id, bits=32),
+            format_time=formatted.astimezone(zone).replace(tzinfo=None),
+        )
+
+
+def finish_disks(scenario: Scenario, variant: Variant, ctx: StoryContext, book: FactBook, work_dir: Path,
+                 evidence_dir: Path) -> None:
+    """Finalise file systems, close images, hash them, convert to E01 where asked, record disk facts."""
+    last = variant.schedule[-1].when if variant.schedule else None
+    for host, disk in scenario.disks():
+        runtime = ctx.disks[disk.id]
+        volume = runtime.volume.finalize()
+        runtime.image.close()
+        hashes = hash_file(runtime.raw_path)
+        facts = {
+            "size": disk.size,
+            "label": volume.label,
+            "serial": f"{volume.serial >> 16:04X}-{volume.serial & 0xFFFF:04X}",
+            "fat_type": volume.fat_type.upper(),
+            "cluster_size": volume.cluster_size,
+            "partition_offset_sectors": runtime.partition.offset // 512,
+            "free_clusters": volume.free_clusters,
+            "total_clusters": volume.cluster_count,
+            "image_md5": hashes["md5"],
+            "image_sha1": hashes["sha1"],
+            "image_sha256": hashes["sha256"],
+            "format": disk.format,
+            "timezone": host.timezone,
+        }
+        if disk.format == "e01":
+            acquisition = disk.acquisition
+            try:
+                if acquisition:
+                    acquired = evaluate(acquisition.at, variables=variant.values, zone=scenario.zone, previous=last)
+                else:
+                    acquired = (last or formatted_fallback(scenario)) + timedelta(days=1)
+            except TimeExpressionError as exc:
+                host_index = scenario.spec.hosts.index(host)
+                raise scenario.error_at(["hosts", host_index, "disks", host.disks.index(disk), "acquisition", "at"],
+                                        str(exc)) from None
+            metadata = EwfMetadata(
+                case_number=ctx.render(acquisition.case_number) if acquisition else "",
+                evidence_number=ctx.render(acquisition.evidence_number) if acquisition else disk.id,
+                description=ctx.render(acquisition.description) if acquisition else disk.id,
+                examiner=ctx.render(acquisition.examiner) if acquisition else "",
+                notes=ctx.render(acquisition.notes) if acquisition else "",
+                acquired_at=acquired,
+                system_at=acquired,
+                acquiry_software_version=f"labkit {__version__}",
+            )
+            target = evidence_dir / f"{disk.id}.E01"
+            write_e01(runtime.raw_path, target, metadata)
+            os.unlink(runtime.raw_path)
+            facts["file_name"] = target.name
+            facts["acquired"] = acquired.isoformat()
+        else:
+            target = evidence_dir / f"{disk.id}.dd"
+            os.replace(runtime.raw_path, target)
+            facts["file_name"] = target.name
+        book.record(disk.id, ("disk",), facts)
+
+
+def _zone(name: str):  # noqa: ANN202 - tiny helper
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def formatted_fallback(scenario: Scenario):  # noqa: ANN201
+    """A fixed reference time for stories without actions."""
+    return evaluate("2026-01-01", variables={}, zone=scenario.zone)

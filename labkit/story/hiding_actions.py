@@ -1,0 +1,87 @@
+"""Data hidden where a file listing does not show it: file slack and unallocated space."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from labkit.story.base import ActionFailed
+from labkit.story.content import ContentSpec, render_content
+from labkit.story.context import StoryContext
+from labkit.story.file_actions import DiskAction
+
+HIDDEN_FACTS = ("disk", "host_path", "host_inode", "offset", "sector", "cluster", "length", "text", "sha256", "at")
+
+
+class HideInSlack(DiskAction):
+    """Write data into the slack of a file's last cluster (after its end of file)."""
+
+    action_name: ClassVar[str] = "file.hide_in_slack"
+    media: ClassVar[tuple[str, ...]] = ("disk",)
+    fact_fields: ClassVar[tuple[str, ...]] = HIDDEN_FACTS
+    path: str
+    content: ContentSpec
+
+    def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
+        disk = ctx.disk(self.disk)
+        record = disk.lookup(ctx.render(self.path))
+        content = render_content(self.content, ctx, label=self.id or f"slack:{self.path}",
+                                 local_time=ctx.local(when, self.disk))
+        try:
+            placement = disk.volume.write_slack(record.path, content.data)
+        except ValueError as exc:
+            raise ActionFailed(str(exc)) from None
+        entry = disk.volume.entry(record.handle)
+        offset = disk.partition.offset + placement.offset
+        return {
+            "disk": disk.spec.id,
+            "host_path": entry.path,
+            "host_inode": entry.inode,
+            "offset": offset,
+            "sector": placement.offset // 512,
+            "cluster": entry.clusters[-1] if entry.clusters else None,
+            "length": len(content.data),
+            "text": _text(content.data),
+            "sha256": hashlib.sha256(content.data).hexdigest(),
+            "at": when.isoformat(),
+        }
+
+
+class HideInUnallocated(DiskAction):
+    """Write data into clusters no file owns (found only by carving or block tools)."""
+
+    action_name: ClassVar[str] = "disk.hide_unallocated"
+    media: ClassVar[tuple[str, ...]] = ("disk",)
+    fact_fields: ClassVar[tuple[str, ...]] = HIDDEN_FACTS
+    content: ContentSpec
+    cluster: int | None = Field(None, ge=2, description="a free cluster to start at; default: chosen for you")
+
+    def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
+        disk = ctx.disk(self.disk)
+        content = render_content(self.content, ctx, label=self.id or "unallocated", local_time=ctx.local(when, self.disk))
+        try:
+            placement = disk.volume.write_unallocated(content.data, cluster=self.cluster)
+        except ValueError as exc:
+            raise ActionFailed(str(exc)) from None
+        return {
+            "disk": disk.spec.id,
+            "host_path": None,
+            "host_inode": None,
+            "offset": disk.partition.offset + placement.offset,
+            "sector": placement.offset // 512,
+            "cluster": placement.clusters[0] if placement.clusters else None,
+            "length": len(content.data),
+            "text": _text(content.data),
+            "sha256": hashlib.sha256(content.data).hexdigest(),
+            "at": when.isoformat(),
+        }
+
+
+def _text(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
