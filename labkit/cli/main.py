@@ -20,7 +20,7 @@ def _register() -> None:
     from labkit.cli import disk_commands
 
     cli.add_command(disk_commands.disk)
-    for name in ("scenario_commands", "generate_command", "verify_command", "grade_command"):
+    for name in ("scenario_commands", "generate_command", "grade_command"):
         try:
             module = __import__(f"labkit.cli.{name}", fromlist=["COMMANDS"])
         except ModuleNotFoundError as exc:  # pragma: no cover - during bring-up only

@@ -14,7 +14,7 @@ def pick_text(texts: Mapping[str, str], lang: str) -> str:
     Scenario authors may not translate everything; a trainee reading Kazakh still
     sees the English prompt rather than nothing. Sorting keeps the choice deterministic.
     """
-    if lang in texts and texts[lang]:
+    if texts.get(lang):
         return texts[lang]
     if texts.get(FALLBACK_LANGUAGE):
         return texts[FALLBACK_LANGUAGE]

@@ -1,1 +1,118 @@
-"""labkit."""
+"""``labkit verify``: every answer of a key, read back from the evidence by independent tools."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from labkit.errors import UsageError, VerificationError
+from labkit.key import AnswerKey, KeyQuestion
+from labkit.verify.disk_checks import (
+    DiskEvidence,
+    Observation,
+    observe_disk_fact,
+    observe_file_fact,
+    observe_hidden_fact,
+)
+from labkit.verify.volume_checks import check_volume_with_fsck, pytsk3_file_sha256
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    question: str
+    source: str
+    expected: Any
+    observed: Any
+    tool: str
+    agrees: bool
+    reason: str
+
+
+@dataclass
+class VerifyReport:
+    checks: list[CheckResult] = field(default_factory=list)
+    volume_checks: list[tuple[str, bool, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.agrees for c in self.checks) and all(ok for _, ok, _ in self.volume_checks)
+
+
+def _load(root: Path) -> tuple[AnswerKey, dict[str, dict[str, Any]]]:
+    key_path, facts_path = root / "key.json", root / "facts.json"
+    if not key_path.is_file() or not facts_path.is_file():
+        raise UsageError(f"{root}: not a generated lab folder (needs key.json and facts.json from 'labkit generate')")
+    key = AnswerKey.load(key_path)
+    try:
+        facts = json.loads(facts_path.read_text(encoding="utf-8"))["facts"]
+    except (ValueError, KeyError) as exc:
+        raise UsageError(f"{facts_path}: unreadable fact file ({exc}); regenerate the lab") from None
+    return key, facts
+
+
+def agrees(question: KeyQuestion, observed: Any) -> tuple[bool, str]:
+    """Grade the observation as if a trainee had answered it."""
+    if observed is None:
+        return False, "the tool did not show it"
+    from labkit.grading import check_answer
+
+    if isinstance(observed, bool):
+        observed = "yes" if observed else "no"
+    verdict = check_answer(question, observed)
+    return verdict.status == "correct", verdict.reason
+
+
+def verify_report(root: str | Path) -> VerifyReport:
+    """Check every disk answer of the lab at ``root``; never raises on disagreement."""
+    root = Path(root)
+    key, facts = _load(root)
+    evidence_dir = root / "case" / "evidence"
+    report = VerifyReport()
+    disks: dict[str, DiskEvidence] = {}
+    for disk_id, disk in facts.items():
+        if "image_sha256" in disk:
+            image = evidence_dir / disk["file_name"]
+            disks[disk_id] = DiskEvidence(image, disk["partition_offset_sectors"], disk["timezone"])
+            ok, detail = check_volume_with_fsck(image, disk["partition_offset_sectors"])
+            report.volume_checks.append((disk_id, ok, detail))
+    for question in key.questions:
+        if question.medium != "disk" or not question.source:
+            continue
+        owner, _, fact = question.source.partition(".")
+        record = facts[owner]
+        head = fact.split(".", 1)[0]
+        if owner in disks:
+            evidence = disks[owner]
+            observation = observe_disk_fact(evidence.image, evidence.offset, head)
+        elif "inode" in record:
+            evidence = disks[record["disk"]]
+            observation = observe_file_fact(evidence, record, head)
+            if head in ("md5", "sha1", "sha256") and observation.value is not None:
+                second = pytsk3_file_sha256(evidence.image, evidence.offset, record["inode"])
+                if second != record["sha256"]:
+                    observation = Observation(None, "pytsk3 disagrees with icat")
+        elif "length" in record:
+            observation = observe_hidden_fact(disks[record["disk"]], record, head)
+        else:
+            observation = Observation(None, "no independent reader for this fact")
+        ok, reason = agrees(question, observation.value)
+        report.checks.append(CheckResult(question.id, question.source, question.answer, observation.value,
+                                         observation.tool, ok, reason))
+    return report
+
+
+def verify_output(root: str | Path) -> VerifyReport:
+    """Like :func:`verify_report`, but raises VerificationError on the first disagreement."""
+    report = verify_report(root)
+    for disk_id, ok, detail in report.volume_checks:
+        if not ok:
+            raise VerificationError(f"fsck.fat -n reports problems on disk {disk_id!r}: {detail}")
+    for check in report.checks:
+        if not check.agrees:
+            raise VerificationError(
+                f"question {check.question} ({check.source}): key says {check.expected!r}, "
+                f"{check.tool} shows {check.observed!r} ({check.reason})"
+            )
+    return report

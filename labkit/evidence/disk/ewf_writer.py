@@ -210,8 +210,9 @@ def _check_arguments(
     """Validate everything a caller can get wrong, before anything is written; return the media size."""
     if e01_path.suffix != ".E01":
         raise UsageError(f"the first segment of an EWF image must end in .E01, got {e01_path.name!r}")
-    if e01_path.exists() and not overwrite:
-        raise OutputExistsError(f"{e01_path} exists; choose another path or allow overwriting")
+    for existing in (e01_path, segment_path(e01_path, 2)):
+        if existing.exists() and not overwrite:
+            raise OutputExistsError(f"{existing} exists; choose another path or allow overwriting")
     if not 0 <= compression_level <= 9:
         raise UsageError(f"compression level must be 0 (none) to 9 (best), got {compression_level}")
     if chunk_sectors not in _SECTORS_PER_CHUNK_CHOICES:
@@ -343,6 +344,12 @@ class _SetWriter:
         """Stream every chunk into the set; return the media's MD5 and SHA-1."""
         md5, sha1 = hashlib.md5(), hashlib.sha1()
         segment = self._open_segment()
+        largest_chunk = self.plan.chunk_size + 4
+        if not self._fits(segment, largest_chunk):
+            raise UsageError(
+                f"segment size {self.plan.segment_size} cannot hold the headers and one "
+                f"{self.plan.chunk_size}-byte chunk; use a larger segment size or smaller chunks"
+            )
         for data in _read_chunks(raw_path, self.plan.chunk_size, self.plan.media_size):
             md5.update(data)
             sha1.update(data)
@@ -350,8 +357,6 @@ class _SetWriter:
             if segment.sectors_open and segment.open_entry_count == MAXIMUM_TABLE_ENTRIES:
                 segment.close_sectors()
             if not self._fits(segment, len(stored)):
-                if segment.open_entry_count == 0 and segment.position < 2 * _CLOSING_SECTIONS_SIZE + 4096:
-                    raise UsageError(f"segment size {self.plan.segment_size} cannot hold one chunk")
                 if segment.sectors_open:
                     segment.close_sectors()
                 segment.write_last_section("next")

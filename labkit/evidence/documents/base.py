@@ -106,14 +106,16 @@ class DocumentKind:
         """Build the file from validated parameters; must draw randomness from ``ctx.rng`` only."""
         raise NotImplementedError
 
-    def finish(self, data: bytes, metadata: dict[str, str]) -> GeneratedDocument:
-        """Wrap bytes with this kind's fixed descriptors."""
+    def finish(
+        self, data: bytes, metadata: dict[str, str], *, magic_description: str | None = None
+    ) -> GeneratedDocument:
+        """Wrap bytes with this kind's descriptors (``magic_description`` when it depends on params)."""
         return GeneratedDocument(
             data=data,
             kind=self.kind,
             extension=self.extension,
             mime_type=self.mime_type,
-            magic_description=self.magic_description,
+            magic_description=magic_description or self.magic_description,
             metadata=metadata,
         )
 

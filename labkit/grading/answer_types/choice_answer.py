@@ -69,8 +69,9 @@ class ChoiceAnswer(AnswerType):
     def check(self, expected: int, given: str) -> Check:
         index = self.resolve(given)
         if index is None:
-            last = len(self.options.choices)
-            return Check.wrong(f"not one of the choices (write a-{string.ascii_lowercase[last - 1]}, 1-{last} or the text)")
+            count = len(self.options.choices)
+            last_letter = string.ascii_lowercase[count - 1]
+            return Check.wrong(f"not one of the choices (write a-{last_letter}, 1-{count} or the text)")
         return Check.accepted() if index == expected else Check.wrong()
 
     def sheet_hint(self) -> list[str]:

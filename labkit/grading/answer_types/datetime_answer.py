@@ -43,6 +43,7 @@ _EPOCH = re.compile(r"(?P<seconds>\d{9,11})(?:\.(?P<fraction>\d{1,9}))?")
 _OFFSET = re.compile(r"(?P<sign>[+-])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?")
 _EPOCH_START = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_OFFSET = timedelta(hours=14)
+_RESOLUTION = timedelta(microseconds=1)
 
 
 def parse_offset(text: str) -> timedelta | None:
@@ -71,7 +72,9 @@ def zone_from_text(text: str) -> tzinfo:
     try:
         return ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{text!r} is neither a UTC offset like +05:00 nor a time zone like Asia/Almaty") from None
+        raise ValueError(
+            f"{text!r} is neither a UTC offset like +05:00 nor a time zone like Asia/Almaty"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ class GivenTime:
     wall_clock: datetime  # naive
     offset: timedelta | None
     from_epoch: bool = False
+    #: True for "10:03": the answer then stands for the whole minute 10:03:00-10:03:59.
+    to_the_minute: bool = False
 
 
 def parse_given_time(text: str) -> GivenTime | str:
@@ -108,7 +113,8 @@ def parse_given_time(text: str) -> GivenTime | str:
         hour = hour % 12 + (12 if match["meridiem"].upper() == "P" else 0)
     microsecond = int((match["fraction"] or "").ljust(6, "0")[:6])
     try:
-        wall_clock = datetime(year, month, day, hour, int(match["minute"]), int(match["second"] or 0), microsecond)
+        minute, second = int(match["minute"]), int(match["second"] or 0)
+        wall_clock = datetime(year, month, day, hour, minute, second, microsecond)
     except ValueError:
         return "not a valid calendar date or time of day"
     offset = None
@@ -117,7 +123,14 @@ def parse_given_time(text: str) -> GivenTime | str:
         offset = parse_offset(zone)
         if offset is None:
             return f"{zone} is not a valid UTC offset"
-    return GivenTime(wall_clock, offset)
+    return GivenTime(wall_clock, offset, to_the_minute=match["second"] is None)
+
+
+def seconds_off(start: datetime, to_the_minute: bool, target: datetime) -> float:
+    """Signed seconds from ``target`` to the nearest instant the answer stands for (0 if it covers it)."""
+    end = start + (timedelta(minutes=1) - _RESOLUTION if to_the_minute else timedelta(0))
+    nearest = min(max(target, start), end)
+    return (nearest - target).total_seconds()
 
 
 def format_seconds(seconds: float) -> str:
@@ -132,10 +145,13 @@ def format_offset(offset: timedelta) -> str:
 
 
 class DatetimeOptions(AnswerOptions):
-    tolerance_seconds: float = Field(0, ge=0, description="Largest difference still accepted (FAT keeps 2 s).")
+    tolerance_seconds: float = Field(
+        0, ge=0, description="Largest difference still accepted (FAT stores 2 s steps)."
+    )
     timezone: str | None = Field(
         None, description="Zone assumed when the trainee states none (the evidence's local zone)."
     )
+    require_seconds: bool = Field(False, description="Reject answers given only to the minute.")
 
     @field_validator("timezone")
     @classmethod
@@ -172,24 +188,24 @@ class DatetimeAnswer(AnswerType):
         parsed = parse_given_time(given)
         if isinstance(parsed, str):
             return Check.wrong(parsed)
+        if parsed.to_the_minute and self.options.require_seconds:
+            return Check.wrong("give the seconds as well")
         tolerance = self.options.tolerance_seconds
-        if parsed.offset is None:
-            instant = parsed.wall_clock.replace(tzinfo=zone)
-        else:
-            instant = parsed.wall_clock.replace(tzinfo=fixed_zone(parsed.offset))
-        difference = (instant - moment).total_seconds()
+        stated_zone = zone if parsed.offset is None else fixed_zone(parsed.offset)
+        difference = seconds_off(parsed.wall_clock.replace(tzinfo=stated_zone), parsed.to_the_minute, moment)
         if difference == 0:
-            return Check.accepted()
+            return Check.accepted("accepted (given to the minute)" if parsed.to_the_minute else "accepted")
         if abs(difference) <= tolerance:
             return Check.accepted(f"accepted within tolerance ({format_seconds(difference)})")
         if parsed.offset is not None:
             local = moment.astimezone(zone).replace(tzinfo=None)
-            if abs((parsed.wall_clock - local).total_seconds()) <= tolerance:
+            if abs(seconds_off(parsed.wall_clock, parsed.to_the_minute, local)) <= tolerance:
                 if parsed.from_epoch:
                     detail = "the local time is right but the epoch value treats it as UTC"
                 else:
-                    detail = f"the local time is right but the stated offset {format_offset(parsed.offset)} is wrong"
+                    stated = format_offset(parsed.offset)
+                    detail = f"the local time is right but the stated offset {stated} is wrong"
                 return Check.partial(self.WRONG_OFFSET_CREDIT, detail)
-        if difference % 900 == 0 and abs(difference) <= _MAX_OFFSET.total_seconds():
+        if round(difference) % 900 == 0 and abs(difference) <= _MAX_OFFSET.total_seconds():
             return Check.wrong("off by a whole number of hours; check the time zone")
         return Check.wrong()

@@ -44,7 +44,8 @@ class HashAnswer(AnswerType):
             raise ValueError(f"{answer!r} is not a hexadecimal digest")
         algorithm = self.options.algorithm or _ALGORITHM_BY_LENGTH.get(len(digest))
         if algorithm is None or DIGEST_LENGTHS[algorithm] != len(digest):
-            raise ValueError(f"{len(digest)} hex digits is not a {DISPLAY_NAMES.get(algorithm or '', 'known')} digest")
+            wanted = DISPLAY_NAMES.get(algorithm or "", "known")
+            raise ValueError(f"{len(digest)} hex digits is not a {wanted} digest")
         return digest, algorithm
 
     def check(self, expected: tuple[str, str], given: str) -> Check:

@@ -109,7 +109,9 @@ class BootSector:
 
     @property
     def root_directory_sectors(self) -> int:
-        return (self.root_entry_count * DIRECTORY_ENTRY_SIZE + self.bytes_per_sector - 1) // self.bytes_per_sector
+        return (
+            self.root_entry_count * DIRECTORY_ENTRY_SIZE + self.bytes_per_sector - 1
+        ) // self.bytes_per_sector
 
     @property
     def first_data_sector(self) -> int:

@@ -103,7 +103,9 @@ class FileSystem:
     def open_inode(self, inode: int) -> pytsk3.File:
         """The file with this TSK metadata address (deleted ones too)."""
         if not self.first_inode <= inode <= self.last_inode:
-            raise UsageError(f"inode {inode} is out of range: this file system has {self.first_inode}-{self.last_inode}")
+            raise UsageError(
+                f"inode {inode} is out of range: this file system has {self.first_inode}-{self.last_inode}"
+            )
         try:
             return self.tsk.open_meta(inode=inode)
         except OSError as exc:
@@ -174,7 +176,6 @@ class FileSystem:
             return entry
 
 
-
 @contextmanager
 def open_evidence(path: str | Path, partition: int | None = None) -> Iterator[FileSystem]:
     """Open an image and its file system together; the image is closed on exit."""
@@ -239,7 +240,9 @@ def _pick(items: list[DirectoryItem], wanted: str, shown: str) -> DirectoryItem:
             return matches[0]
         if matches:
             inodes = ", ".join(str(i.inode) for i in matches)
-            raise UsageError(f"{shown} names {len(matches)} entries (inodes {inodes}): choose one with -i INODE")
+            raise UsageError(
+                f"{shown} names {len(matches)} entries (inodes {inodes}): choose one with -i INODE"
+            )
     raise UsageError(f"{shown}: no such file or directory in the image")
 
 

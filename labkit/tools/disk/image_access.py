@@ -195,7 +195,7 @@ def _open_ewf(image_path: Path) -> DiskImage:
         handle.open(segments)
     except OSError as exc:
         raise ImageFormatError(
-            f"{image_path}: corrupt or incomplete E01 (truncated, or a segment missing?): {_first_clause(exc)}"
+            f"{image_path}: corrupt or incomplete E01 (truncated? segment missing?): {_first_clause(exc)}"
         ) from exc
     try:
         metadata = _read_ewf_metadata(handle, segments)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from labkit.errors import UsageError
 from labkit.tools.disk.entry_details import (
     EntryDetails,
     file_size,
@@ -104,5 +103,3 @@ def make_entry(file_system: FileSystem, item: DirectoryItem, path: str) -> FileE
         changed=details.changed,
         created=details.created,
     )
-
-

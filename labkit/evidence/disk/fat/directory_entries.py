@@ -21,6 +21,9 @@ from .short_names import long_name_checksum
 from .timestamps import encode_date, encode_hundredths, encode_time
 
 UNITS_PER_SLOT = 13
+# Compiled once: the same declarations, several times faster when thousands of entries are built.
+_DIRECTORY_ENTRY = DirectoryEntry.compile()
+_LONG_NAME_ENTRY = LongNameEntry.compile()
 _ZERO_DATE = {"year": 0, "month": 0, "day": 0}
 _ZERO_TIME = {"hour": 0, "minute": 0, "double_seconds": 0}
 
@@ -47,7 +50,7 @@ def short_entry(
     accessed: date | None,
 ) -> bytes:
     """One short entry; ``None`` times are stored as zero (as volume labels have them)."""
-    return DirectoryEntry.build(
+    return _DIRECTORY_ENTRY.build(
         {
             "name": raw_name,
             "attributes": attributes,
@@ -78,7 +81,7 @@ def long_name_slots(long_name: str, raw_short_name: bytes) -> list[bytes]:
     for sequence in range(count, 0, -1):
         chunk = units[(sequence - 1) * 26 : sequence * 26]
         slots.append(
-            LongNameEntry.build(
+            _LONG_NAME_ENTRY.build(
                 {
                     "sequence": sequence | (LAST_LONG_NAME_ENTRY if sequence == count else 0),
                     "name_1": chunk[0:10],

@@ -1,0 +1,48 @@
+"""The trainee's case folder: briefing, evidence, answer sheet, manifest. No key, no seed, no facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from labkit.casefile.manifest import write_manifest
+from labkit.casefile.texts import text
+from labkit.i18n import pick
+from labkit.key import AnswerKey
+from labkit.scenario.loader import Scenario
+from labkit.scenario.templating import render_template
+from labkit.scenario.variant import Variant
+from labkit.story.facts import FactBook
+
+BRIEFING_NAME = "briefing.md"
+ANSWER_SHEET_NAME = "answers.yaml"
+
+
+def render_briefing(scenario: Scenario, variant: Variant, book: FactBook, lang: str) -> str:
+    spec = scenario.spec
+    title = render_template(pick(spec.title, lang), variant.values)
+    body = render_template(pick(spec.briefing, lang), variant.values).strip()
+    lines = [f"# {title}", "", f"*{text(lang, 'level')}: {spec.level} · {text(lang, 'estimated')}: "
+             f"{spec.estimated_minutes} {text(lang, 'minutes')}*", "", body, "", f"## {text(lang, 'evidence')}", "",
+             f"| {text(lang, 'file')} | {text(lang, 'format')} | {text(lang, 'size')} |", "|---|---|---|"]
+    for host, disk in scenario.disks():
+        facts = book.facts[disk.id]
+        path = Path("evidence") / facts["file_name"]
+        fmt = "EWF (E01)" if disk.format == "e01" else "raw (dd)"
+        lines.append(f"| `{path.as_posix()}` | {fmt} | {disk.size} |")
+        description = pick(disk.description, lang)
+        if description:
+            lines.append(f"|   | {render_template(description, variant.values)} | |")
+    zones = sorted({host.timezone for host, _ in scenario.disks()})
+    lines += ["", text(lang, "timezone_note").format(zone=", ".join(zones)), "", text(lang, "integrity"), "",
+              f"## {text(lang, 'tools')}", "", text(lang, "tools_text"), "",
+              f"## {text(lang, 'answers')}", "", text(lang, "answers_text"), ""]
+    return "\n".join(lines)
+
+
+def write_case_folder(scenario: Scenario, variant: Variant, key: AnswerKey, case_dir: Path, *, lang: str,
+                      book: FactBook) -> None:
+    from labkit.grading.sheet import render_answer_sheet
+
+    (case_dir / BRIEFING_NAME).write_text(render_briefing(scenario, variant, book, lang), encoding="utf-8")
+    (case_dir / ANSWER_SHEET_NAME).write_text(render_answer_sheet(key, lang), encoding="utf-8")
+    write_manifest(case_dir)

@@ -1,0 +1,82 @@
+"""Resolve each question's expected answer from recorded facts (never typed by hand)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from labkit.i18n import as_mapping
+from labkit.key import AnswerKey, KeyQuestion
+from labkit.scenario.loader import Scenario
+from labkit.scenario.templating import render_template
+from labkit.scenario.variant import Variant
+from labkit.story.facts import FactBook
+
+HASH_FIELDS = {"md5": "md5", "sha1": "sha1", "sha256": "sha256", "image_md5": "md5", "image_sha1": "sha1",
+               "image_sha256": "sha256"}
+
+
+def _localized(text: Any, values: dict[str, Any]) -> dict[str, str]:
+    return {lang: render_template(value, values) for lang, value in as_mapping(text).items()}
+
+
+def resolve_key(scenario: Scenario, variant: Variant, book: FactBook) -> AnswerKey:
+    questions = []
+    for index, q in enumerate(scenario.spec.questions):
+        where: list[str | int] = ["questions", index, "answer"]
+        owner, _, field = q.answer.partition(".")
+        try:
+            value = book.get(owner, field)
+        except KeyError:
+            raise scenario.error_at(where, f"no fact {q.answer!r} was recorded in this variant",
+                                    hint="check the action id and field") from None
+        if value is None:
+            raise scenario.error_at(where, f"fact {q.answer!r} has no value in this variant (e.g. an empty file has "
+                                           "no first cluster)", hint="ask about another fact")
+        options: dict[str, Any] = {}
+        facts = book.facts[owner]
+        if q.type == "datetime":
+            options["tolerance_seconds"] = q.tolerance if q.tolerance is not None else 1
+            options["timezone"] = facts.get("timezone", scenario.spec.timezone)
+        elif q.type == "integer":
+            options["tolerance"] = q.tolerance or 0
+        elif q.type == "hash":
+            options["algorithm"] = HASH_FIELDS.get(field.rsplit(".", 1)[-1])
+        elif q.type == "path":
+            options["case_sensitive"] = bool(q.case_sensitive)
+        elif q.type == "text":
+            options["case_sensitive"] = bool(q.case_sensitive)
+            options["alternatives"] = [render_template(a, variant.values) for a in q.alternatives]
+        elif q.type == "choice":
+            choices = [render_template(c, variant.values) for c in q.choices or []]
+            options["choices"] = choices
+            value = _match_choice(value, choices)
+            if value is None:
+                raise scenario.error_at(where, f"the fact's value {book.get(owner, field)!r} is not among the choices",
+                                        hint=f"choices: {', '.join(choices)}")
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        media = book.media.get(owner, ("disk",))
+        questions.append(KeyQuestion(
+            id=q.id,
+            type=q.type,
+            answer=value,
+            points=q.points,
+            medium=media[0] if len(media) == 1 else "several",
+            media=list(media),
+            competencies=list(q.competencies),
+            prompt=_localized(q.prompt, variant.values),
+            feedback=_localized(q.feedback, variant.values),
+            options={k: v for k, v in options.items() if v is not None},
+            source=q.answer,
+        ))
+    return AnswerKey(scenario=scenario.id, title=_localized(scenario.spec.title, variant.values),
+                     seed=variant.seed, questions=questions)
+
+
+def _match_choice(value: Any, choices: list[str]) -> str | None:
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
+    for choice in choices:
+        if str(value).casefold() == choice.casefold():
+            return choice
+    return None

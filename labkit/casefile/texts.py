@@ -1,0 +1,75 @@
+"""Fixed wording of case folders, in every supported language."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "evidence": "Evidence",
+        "file": "File",
+        "size": "Size (bytes)",
+        "format": "Format",
+        "integrity": (
+            "Before you start, check that the evidence is intact: `sha256sum -c MANIFEST.sha256` "
+            "(run in this folder) must report OK for every file. Work on copies; never change the originals."
+        ),
+        "tools": "Tools",
+        "tools_text": (
+            "`labkit disk info|ls|stat|cat|recover|hash` (see `labkit disk --help`), or The Sleuth Kit "
+            "(`mmls`, `fls`, `istat`, `icat`), Autopsy, or any tool you trust. Record which tool showed each finding."
+        ),
+        "answers": "Your answers",
+        "answers_text": "Write each answer in `answers.yaml` after the colon of its question, then hand the file in.",
+        "estimated": "Estimated time",
+        "minutes": "minutes",
+        "level": "Level",
+        "timezone_note": "The suspect's computer kept local time in the zone {zone}.",
+    },
+    "ru": {
+        "evidence": "Доказательства",
+        "file": "Файл",
+        "size": "Размер (байт)",
+        "format": "Формат",
+        "integrity": (
+            "Прежде чем начать, проверьте целостность доказательств: `sha256sum -c MANIFEST.sha256` "
+            "(в этой папке) должна показать OK для каждого файла. Работайте с копиями; оригиналы не изменяйте."
+        ),
+        "tools": "Инструменты",
+        "tools_text": (
+            "`labkit disk info|ls|stat|cat|recover|hash` (см. `labkit disk --help`), либо The Sleuth Kit "
+            "(`mmls`, `fls`, `istat`, `icat`), Autopsy или любой инструмент, которому вы доверяете. "
+            "Отмечайте, каким инструментом получен каждый вывод."
+        ),
+        "answers": "Ваши ответы",
+        "answers_text": "Впишите каждый ответ в `answers.yaml` после двоеточия у номера вопроса и сдайте файл.",
+        "estimated": "Ориентировочное время",
+        "minutes": "минут",
+        "level": "Уровень",
+        "timezone_note": "Компьютер подозреваемого вёл местное время в часовом поясе {zone}.",
+    },
+    "kk": {
+        "evidence": "Дәлелдемелер",
+        "file": "Файл",
+        "size": "Өлшемі (байт)",
+        "format": "Пішімі",
+        "integrity": (
+            "Бастамас бұрын дәлелдемелердің тұтастығын тексеріңіз: `sha256sum -c MANIFEST.sha256` "
+            "(осы қалтада) әр файл үшін OK көрсетуі керек. Көшірмелермен жұмыс істеңіз; түпнұсқаларды өзгертпеңіз."
+        ),
+        "tools": "Құралдар",
+        "tools_text": (
+            "`labkit disk info|ls|stat|cat|recover|hash` (`labkit disk --help` қараңыз), немесе The Sleuth Kit "
+            "(`mmls`, `fls`, `istat`, `icat`), Autopsy не өзіңіз сенетін кез келген құрал. "
+            "Әр қорытындыны қай құрал көрсеткенін белгілеңіз."
+        ),
+        "answers": "Сіздің жауаптарыңыз",
+        "answers_text": "Әр жауапты `answers.yaml` файлына сұрақ нөмірінен кейінгі қос нүктеден соң жазып, тапсырыңыз.",
+        "estimated": "Болжамды уақыт",
+        "minutes": "минут",
+        "level": "Деңгейі",
+        "timezone_note": "Күдіктінің компьютері {zone} уақыт белдеуіндегі жергілікті уақытты жүргізген.",
+    },
+}
+
+
+def text(lang: str, key: str) -> str:
+    return TEXTS.get(lang, TEXTS["en"]).get(key) or TEXTS["en"][key]

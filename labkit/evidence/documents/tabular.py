@@ -1,0 +1,185 @@
+"""Rows for spreadsheets and CSV exports: payment registers, contact lists, stock lists.
+
+Scenarios plant the row a question is about (the suspicious payment) with
+``include_rows``; it lands among generated rows at positions drawn from the
+document's random stream, and any column it leaves out is filled in so that it
+looks like its neighbours (same payer, date in sequence, next document number).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from labkit.evidence.documents.base import DocumentContext, KindParams
+from labkit.evidence.documents.office_facts import (
+    email_address,
+    phone_number,
+    pick_iban,
+    pick_person,
+    random_amount,
+)
+from labkit.evidence.documents.vocabulary import Vocabulary, vocabulary_for
+
+Cell = date | datetime | int | float | Decimal | str
+TabularTopic = Literal["payments", "contacts", "inventory"]
+
+TOPIC_COLUMNS: dict[str, tuple[str, ...]] = {
+    "payments": ("date", "number", "payer", "payee", "account", "amount", "currency", "purpose"),
+    "contacts": ("name", "position", "company", "phone", "email"),
+    "inventory": ("code", "item", "unit", "quantity", "price", "total", "warehouse"),
+}
+_MONEY_COLUMNS = frozenset({"amount", "price", "total"})
+
+
+class TabularParams(KindParams):
+    """Explicit ``columns`` + ``rows``, or a generated ``topic`` with ``row_count`` rows."""
+
+    columns: list[str] | None = Field(None, description="explicit header row")
+    rows: list[list[Cell]] | None = Field(None, description="explicit data rows (with 'columns')")
+    topic: TabularTopic | None = Field(None, description="generate rows on this topic (default: payments)")
+    row_count: int = Field(20, ge=0, le=5000, description="generated rows, besides include_rows")
+    include_rows: list[list[Cell] | dict[str, Cell]] = Field(
+        default_factory=list,
+        description="rows planted at seeded positions; a mapping names columns (topic column keys "
+        f"{TOPIC_COLUMNS}, or the explicit column names) and the rest is generated",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TabularParams:
+        if self.columns is not None and self.topic is not None:
+            raise ValueError("give either 'columns' (with 'rows') or 'topic', not both")
+        if self.rows is not None and self.columns is None:
+            raise ValueError("'rows' needs 'columns'")
+        keys = self.columns if self.columns is not None else TOPIC_COLUMNS[self.topic or "payments"]
+        for index, row in enumerate([*(self.rows or []), *self.include_rows]):
+            if isinstance(row, dict):
+                unknown = [key for key in row if key not in keys]
+                if unknown:
+                    raise ValueError(f"row {index + 1}: unknown column(s) {unknown}; columns are {list(keys)}")
+            elif len(row) != len(keys):
+                raise ValueError(f"row {index + 1} has {len(row)} values but there are {len(keys)} columns")
+        return self
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """A header and typed rows; ``included_at`` are 1-based row numbers counting the header."""
+
+    header: tuple[str, ...]
+    keys: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    included_at: tuple[int, ...]
+    sheet_name: str
+
+    def is_money(self, column: int) -> bool:
+        return self.keys[column] in _MONEY_COLUMNS
+
+
+def build_table(params: TabularParams, ctx: DocumentContext) -> DataTable:
+    """The rows these parameters ask for, planted rows included."""
+    rng = ctx.rng
+    vocabulary = vocabulary_for(ctx.lang)
+    planted_count = len(params.include_rows)
+    if params.columns is not None:
+        keys = header = tuple(params.columns)
+        sheet = "Sheet1"
+        explicit = iter(params.rows or [])
+        total = len(params.rows or []) + planted_count
+        positions = sorted(rng.sample(range(total), planted_count))
+        rows: list[list[Cell]] = [[] if index in positions else list(next(explicit)) for index in range(total)]
+    else:
+        topic = params.topic or "payments"
+        keys = TOPIC_COLUMNS[topic]
+        header = tuple(vocabulary.labels[f"col_{key}"] for key in keys)
+        sheet = vocabulary.labels[f"sheet_{topic}"]
+        generator = {"payments": _payments, "contacts": _contacts, "inventory": _inventory}[topic]
+        rows = [list(row) for row in generator(rng, vocabulary, ctx, params.row_count + planted_count)]
+        positions = sorted(rng.sample(range(len(rows)), planted_count))
+    for position, planted in zip(positions, params.include_rows, strict=True):
+        rows[position] = _plant(rows[position], planted, keys)
+    return DataTable(
+        header=header,
+        keys=keys,
+        rows=tuple(tuple(row) for row in rows),
+        included_at=tuple(position + 2 for position in positions),
+        sheet_name=sheet,
+    )
+
+
+def _plant(generated: list[Cell], planted: list[Cell] | dict[str, Cell], keys: tuple[str, ...]) -> list[Cell]:
+    if isinstance(planted, list):
+        return [_normalise(keys[index], value) for index, value in enumerate(planted)]
+    row = list(generated) if generated else [""] * len(keys)
+    for key, value in planted.items():
+        row[keys.index(key)] = _normalise(key, value)
+    if "total" in keys and "total" not in planted and ("price" in planted or "quantity" in planted):
+        quantity, price = row[keys.index("quantity")], row[keys.index("price")]
+        if isinstance(quantity, int | Decimal) and isinstance(price, Decimal):
+            row[keys.index("total")] = price * quantity
+    return row
+
+
+def _normalise(key: str, value: Cell) -> Cell:
+    """Money as exact two-decimal numbers; ISO date strings as dates."""
+    if key in _MONEY_COLUMNS and isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    if key == "date" and isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _working_day(day: date) -> date:
+    """Banks do not post on weekends: move Saturday back and Sunday forward."""
+    if day.weekday() == 5:
+        return day - timedelta(days=1)
+    if day.weekday() == 6:
+        return day + timedelta(days=1)
+    return day
+
+
+def _payments(rng: random.Random, vocabulary: Vocabulary, ctx: DocumentContext, count: int) -> list[tuple[Cell, ...]]:
+    payer, *others = rng.sample(vocabulary.companies, len(vocabulary.companies))
+    payees = [(company.name, pick_iban(rng)[1]) for company in others[: rng.randint(4, len(others))]]
+    end = ctx.created.date()
+    days = sorted(_working_day(end - timedelta(days=rng.randint(1, 90))) for _ in range(count))
+    number = rng.randint(100, 900)
+    rows = []
+    for day in days:
+        number += rng.randint(1, 3)
+        payee, account = rng.choice(payees)
+        goods = rng.choice(vocabulary.goods)
+        purpose = rng.choice(vocabulary.payment_purposes).format(
+            goods=goods.name, number=rng.randint(12, 2400), contract=f"{rng.randint(3, 190)}/{day.year}"
+        )
+        amount = random_amount(rng, goods.low_price * 5, goods.high_price * 20)
+        rows.append((day, number, payer.name, payee, account, amount, "KZT", purpose))
+    return rows
+
+
+def _contacts(rng: random.Random, vocabulary: Vocabulary, ctx: DocumentContext, count: int) -> list[tuple[Cell, ...]]:
+    rows = []
+    for _ in range(count):
+        person, company = pick_person(rng, vocabulary), rng.choice(vocabulary.companies)
+        rows.append((person.full_name, rng.choice(vocabulary.positions), company.name, phone_number(rng),
+                     email_address(person, company.domain)))  # fmt: skip
+    return rows
+
+
+def _inventory(rng: random.Random, vocabulary: Vocabulary, ctx: DocumentContext, count: int) -> list[tuple[Cell, ...]]:
+    rows = []
+    for _ in range(count):
+        goods = rng.choice(vocabulary.goods)
+        quantity = rng.randint(1, 400)
+        price = random_amount(rng, goods.low_price, goods.high_price)
+        rows.append((f"{rng.choice('ABCEKMT')}{rng.choice('ABCEKMT')}-{rng.randint(10000, 99999)}", goods.name,
+                     goods.unit, quantity, price, price * quantity, rng.choice(vocabulary.cities)))  # fmt: skip
+    return rows

@@ -1,0 +1,46 @@
+"""Grading one answer sheet against one key."""
+
+from __future__ import annotations
+
+from labkit.grading.answer_sheet import AnswerSheet, SheetAnswer
+from labkit.grading.key_questions import PreparedQuestion, prepare_key
+from labkit.grading.results import GradeResult, Status, Verdict
+from labkit.key import AnswerKey
+
+
+def grade(key: AnswerKey, sheet: AnswerSheet) -> GradeResult:
+    """Grade every question of ``key``; questions missing from the sheet count as unanswered.
+
+    Raises:
+        GradingError: the key itself cannot be graded (unknown type, bad options...).
+        AnswerSheetError: the sheet answers a question the key does not have.
+    """
+    prepared = prepare_key(key)
+    sheet.check_question_ids([p.question.id for p in prepared])
+    verdicts = tuple(grade_question(p, sheet.get(p.question.id)) for p in prepared)
+    return GradeResult(scenario=key.scenario, sheet=sheet.file, verdicts=verdicts)
+
+
+def grade_question(prepared: PreparedQuestion, answer: SheetAnswer | None) -> Verdict:
+    """One verdict: the type judges the answer, the key's points scale the credit."""
+    question = prepared.question
+    given = answer.cleaned if answer else None
+    if given is None:
+        status: Status = "unanswered"
+        credit, reason = 0.0, "no answer"
+    else:
+        check = prepared.answer_type.check_given(prepared.expected, given)
+        credit, reason = min(max(check.credit, 0.0), 1.0), check.reason
+        status = "correct" if credit >= 1.0 else "wrong" if credit <= 0.0 else "partial"
+    return Verdict(
+        question_id=question.id,
+        answer_type=question.type,
+        status=status,
+        points=round(question.points * credit, 4),
+        max_points=question.points,
+        reason=reason,
+        given=given,
+        line=answer.line if answer else None,
+        prompt=dict(question.prompt),
+        feedback=dict(question.feedback),
+    )

@@ -1,0 +1,106 @@
+"""``istat``-style metadata of one file: names, attributes, times, allocation, location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from labkit.tools.disk.content import DataRun, data_runs, open_target, slack_size
+from labkit.tools.disk.entry_details import metadata_allocated, read_entry_details, type_letters
+from labkit.tools.disk.file_system import FileSystem
+from labkit.tools.disk.listing import list_files
+from labkit.tools.disk.timestamps import FileTime
+
+DELETED_DATA_NOTE = (
+    "deleted on FAT: the cluster chain was cleared, so these are the clusters that follow "
+    "the first cluster contiguously (TSK's reconstruction); they may since have been reused"
+)
+
+
+@dataclass(frozen=True)
+class FileMetadata:
+    """Everything istat shows for one entry, with FAT attributes and stored wall-clock times.
+
+    ``sectors`` are relative to the start of the file system (istat's numbering);
+    ``first_image_sector`` shifts them to the whole image (add it for blkcat on the image).
+    """
+
+    inode: int
+    path: str | None
+    name: str | None
+    short_name: str | None
+    type: str
+    is_directory: bool
+    allocated: bool
+    deleted: bool
+    size: int
+    attributes: tuple[str, ...]
+    attribute_byte: int | None
+    modified: FileTime | None
+    accessed: FileTime | None
+    changed: FileTime | None
+    created: FileTime | None
+    first_cluster: int | None
+    clusters: tuple[int, ...]
+    sectors: tuple[DataRun, ...]
+    sector_size: int
+    first_image_sector: int
+    slack_size: int
+    note: str | None
+
+
+def stat_file(file_system: FileSystem, path: str | None = None, inode: int | None = None) -> FileMetadata:
+    """Metadata of the file named by ``path`` or ``inode`` (its name is looked up for an inode)."""
+    target = open_target(file_system, path=path, inode=inode)
+    shown_path = target.path if target.path is not None else _find_path(file_system, target.inode)
+    details = read_entry_details(file_system, target.inode, target.tsk_file)
+    runs = data_runs(target.tsk_file)
+    name_deleted = target.deleted if target.path is not None else not metadata_allocated(target.tsk_file)
+    return FileMetadata(
+        inode=target.inode,
+        path=shown_path,
+        name=shown_path.rsplit("/", 1)[-1] if shown_path and shown_path != "/" else shown_path,
+        short_name=details.short_name,
+        type=type_letters(None, target.tsk_file).split("/")[1],
+        is_directory=target.is_directory,
+        allocated=bool(metadata_allocated(target.tsk_file)),
+        deleted=bool(name_deleted),
+        size=target.size,
+        attributes=details.attributes,
+        attribute_byte=details.attribute_byte,
+        modified=details.modified,
+        accessed=details.accessed,
+        changed=details.changed,
+        created=details.created,
+        first_cluster=details.first_cluster,
+        clusters=_clusters(file_system, runs),
+        sectors=runs,
+        sector_size=file_system.block_size,
+        first_image_sector=file_system.offset // file_system.block_size,
+        slack_size=slack_size(file_system, target),
+        note=DELETED_DATA_NOTE if file_system.is_fat and name_deleted and runs else None,
+    )
+
+
+def _clusters(file_system: FileSystem, runs: tuple[DataRun, ...]) -> tuple[int, ...]:
+    boot = file_system.boot_sector
+    if boot is None:
+        return ()
+    clusters: list[int] = []
+    for run in runs:
+        for sector in range(run.first_block, run.first_block + run.block_count):
+            if sector < boot.first_cluster_sector:
+                continue  # FAT12/16 root directory and TSK's virtual files lie outside the cluster area
+            cluster = (sector - boot.first_cluster_sector) // boot.sectors_per_cluster + 2
+            if not clusters or clusters[-1] != cluster:
+                clusters.append(cluster)
+    return tuple(clusters)
+
+
+def _find_path(file_system: FileSystem, inode: int) -> str | None:
+    """The first name that points at ``inode`` (a full walk: only done for ``-i``)."""
+    if inode == file_system.root_inode:
+        return "/"
+    for entry in list_files(file_system, "/", recursive=True):
+        if entry.inode == inode:
+            return entry.path
+    return None
