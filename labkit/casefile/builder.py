@@ -45,4 +45,4 @@ def write_case_folder(scenario: Scenario, variant: Variant, key: AnswerKey, case
 
     (case_dir / BRIEFING_NAME).write_text(render_briefing(scenario, variant, book, lang), encoding="utf-8")
     (case_dir / ANSWER_SHEET_NAME).write_text(render_answer_sheet(key, lang), encoding="utf-8")
-    write_manifest(case_dir)
+    write_manifest(case_dir, exclude=(ANSWER_SHEET_NAME,))

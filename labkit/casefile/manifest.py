@@ -17,10 +17,15 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_manifest(folder: Path) -> Path:
-    """Hash every file under ``folder`` (sorted, relative paths) into MANIFEST.sha256."""
+def write_manifest(folder: Path, *, exclude: tuple[str, ...] = ()) -> Path:
+    """Hash every file under ``folder`` (sorted, relative paths) into MANIFEST.sha256.
+
+    ``exclude`` names top-level files left out on purpose: the answer sheet is
+    meant to be edited, so hashing it would make ``sha256sum -c`` fail.
+    """
     lines = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST_NAME):
+    skip = {MANIFEST_NAME, *exclude}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder).as_posix() not in skip):
         relative = path.relative_to(folder).as_posix()
         if "\n" in relative or "\\" in relative:
             raise ValueError(f"file name not representable in a manifest: {relative!r}")

@@ -10,13 +10,16 @@ import dataclasses
 import enum
 import json
 import sys
+import unicodedata
 from collections.abc import Callable
 from datetime import tzinfo
 from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from labkit.errors import EvidenceError, UsageError
 from labkit.tools import disk as tools
@@ -57,7 +60,9 @@ def info(image: str, as_json: bool) -> None:
         return _emit_json(survey, None)
     console = _console()
     summary = survey.image
-    console.print(f"[bold]{summary.path}[/]: {summary.format.value}, media {summary.media_size} bytes")
+    console.print(
+        Text(f"{summary.path}: {summary.format.value}, media {summary.media_size} bytes", style="bold")
+    )
     if summary.ewf is not None:
         ewf = summary.ewf
         table = _table("EWF field", "Value")
@@ -181,7 +186,7 @@ def stat(
 )
 def cat(image: str, path: str | None, inode: int | None, partition: int | None, slack: bool) -> None:
     """Write a file's content (deleted files too) to stdout, byte for byte."""
-    out = click.get_binary_stream("stdout")
+    out = sys.stdout.buffer
     with tools.open_evidence(image, partition) as file_system:
         target = tools.open_target(file_system, path=path, inode=inode)
         reader = tools.iter_file_slack if slack else tools.iter_file_content
@@ -216,7 +221,7 @@ def recover(
             written = item.output_path + (" (renamed)" if item.renamed else "")
             table.add_row(
                 str(item.inode), "*" if item.deleted else "", item.image_path, str(item.size),
-                f"[red]not written: {item.error}[/]" if item.error else written, item.sha256 or "",
+                Text(f"not written: {item.error}", style="red") if item.error else written, item.sha256 or "",
             )  # fmt: skip
         _console().print(table)
     if report.failed:
@@ -268,7 +273,7 @@ def _show_hashes(result: tools.ImageHash | tools.FileHash, as_json: bool, title:
                                       ("SHA1", result.stored_sha1, result.sha1_matches)):  # fmt: skip
             if stored is not None:
                 verdict = "[green]matches[/]" if matches else "[red]DOES NOT MATCH[/]"
-                table.add_row(f"stored {name}", f"{stored} ({verdict} the media)")
+                table.add_row(f"stored {name}", Text.from_markup(f"{escape(stored)} ({verdict} the media)"))
     _console().print(table)
 
 
@@ -314,8 +319,26 @@ def _ranges(numbers: tuple[int, ...]) -> str:
     return ", ".join(spans)
 
 
+class _SafeTable(Table):
+    """A table whose cells are text, never markup: names in evidence are hostile input."""
+
+    def add_row(self, *cells: Any, **options: Any) -> None:  # type: ignore[override]
+        super().add_row(*(_safe(cell) for cell in cells), **options)
+
+
+def _safe(cell: Any) -> Any:
+    if isinstance(cell, Text) or cell is None:
+        return cell
+    # Control and format characters (ESC, bidi overrides) are shown escaped, not obeyed.
+    shown = "".join(
+        c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in ("Cc", "Cf") else c
+        for c in str(cell)
+    )
+    return Text(shown)
+
+
 def _table(*columns: str, title: str | None = None) -> Table:
-    table = Table(title=title, title_justify="left")
+    table = _SafeTable(title=Text(title) if title else None, title_justify="left")
     for column in columns:
         table.add_column(column, overflow="fold")
     return table

@@ -40,9 +40,7 @@ DELETED_MARKER = 0xE5
 LAST_LONG_NAME_ENTRY = 0x40
 
 # A FAT date: bits 15-9 year since 1980, 8-5 month, 4-0 day; stored little-endian.
-FatDate = ByteSwapped(
-    BitStruct("year" / BitsInteger(7), "month" / BitsInteger(4), "day" / BitsInteger(5))
-)
+FatDate = ByteSwapped(BitStruct("year" / BitsInteger(7), "month" / BitsInteger(4), "day" / BitsInteger(5)))
 # A FAT time: bits 15-11 hours, 10-5 minutes, 4-0 seconds / 2; stored little-endian.
 FatTime = ByteSwapped(
     BitStruct("hour" / BitsInteger(5), "minute" / BitsInteger(6), "double_seconds" / BitsInteger(5))

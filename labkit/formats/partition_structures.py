@@ -123,4 +123,3 @@ GPT_PARTITION_ENTRY = Struct(
     "attributes" / Int64ul,
     "name" / PaddedString(GPT_NAME_CHARACTERS * 2, "utf_16_le"),
 )
-

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from labkit.grading.answer_sheet import AnswerSheet, SheetAnswer
-from labkit.grading.key_questions import PreparedQuestion, prepare_key
+from labkit.grading.key_questions import PreparedQuestion, prepare_key, prepare_question
 from labkit.grading.results import GradeResult, Status, Verdict
-from labkit.key import AnswerKey
+from labkit.grading.sheet_reader import load_answer_sheet
+from labkit.key import AnswerKey, KeyQuestion
 
 
 def grade(key: AnswerKey, sheet: AnswerSheet) -> GradeResult:
@@ -44,3 +48,22 @@ def grade_question(prepared: PreparedQuestion, answer: SheetAnswer | None) -> Ve
         prompt=dict(question.prompt),
         feedback=dict(question.feedback),
     )
+
+
+def grade_files(key_path: str | Path, answers_path: str | Path) -> GradeResult:
+    """Load a key.json and an answers.yaml and grade them (the one-call public API)."""
+    return grade(AnswerKey.load(key_path), load_answer_sheet(answers_path))
+
+
+def check_answer(question: KeyQuestion, given: object) -> Verdict:
+    """Grade one value against one key question, as if a trainee had written it.
+
+    ``labkit verify`` uses this to compare what an independent tool shows with
+    the key, so verification and grading can never disagree about equality.
+    Non-text values are written the way a trainee would type them (``str``).
+    """
+    if isinstance(given, Sequence) and not isinstance(given, str):
+        value: str | tuple[str, ...] | None = tuple(str(item) for item in given)
+    else:
+        value = None if given is None else str(given)
+    return grade_question(prepare_question(question), SheetAnswer(question.id, value, line=0))

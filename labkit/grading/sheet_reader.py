@@ -38,6 +38,7 @@ MAX_ANSWERS = 2000
 MAX_LIST_ITEMS = 1000
 _NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 _QUOTE_HINT = "put the answer in quotes, e.g. q1: '{}'"
+_EMPTY_HINT = "fill in the sheet written by 'labkit generate'"
 
 
 def load_answer_sheet(path: str | Path) -> AnswerSheet:
@@ -97,10 +98,14 @@ def _reject_invisible_characters(text: str, file: str) -> None:
     """Control characters and Unicode line separators: binary junk, or lines that editors miscount."""
     for index, character in enumerate(text):
         code = ord(character)
-        if (code < 0x20 and character not in "\t\n\r") or 0x7F <= code <= 0x9F or character in "\u2028\u2029":
+        if (
+            (code < 0x20 and character not in "\t\n\r")
+            or 0x7F <= code <= 0x9F
+            or character in "\u2028\u2029\ufffe\uffff"
+        ):
             line_start = text.rfind("\n", 0, index) + 1
             raise AnswerSheetError(
-                f"contains the invisible character U+{code:04X}; is this a binary file?",
+                f"contains the invisible character U+{code:04X} (binary data?)",
                 file=file,
                 line=text.count("\n", 0, index) + 1,
                 column=index - line_start + 1,
@@ -113,22 +118,26 @@ class _SheetBuilder:
 
     def __init__(self, file: str) -> None:
         self.file = file
+        self.text = ""
         self.events: Iterator[Event] = iter(())
 
     def error(
         self, message: str, event: Event | None, hint: str | None = None, field: str | None = None
     ) -> NoReturn:
-        line = column = None
+        line, column = 1, None  # whole-file problems are reported on line 1
         if event is not None and event.start_mark is not None:
             line, column = event.start_mark.line + 1, event.start_mark.column + 1
         raise AnswerSheetError(message, file=self.file, line=line, column=column, field=field, hint=hint)
 
     def build(self, text: str) -> AnswerSheet:
+        self.text = text
         self.events = iter(YAML(typ="safe", pure=True).parse(text))
         try:
             return AnswerSheet(self.file, self._document())
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
+            if "end of stream" in (exc.problem or "") and exc.context_mark is not None:
+                mark = exc.context_mark  # where the unclosed quote or bracket began
             problem = exc.problem or exc.context or "not valid YAML"
             raise AnswerSheetError(
                 f"not valid YAML: {problem}",
@@ -137,8 +146,14 @@ class _SheetBuilder:
                 column=mark.column + 1 if mark else None,
                 hint=_hint_for(problem),
             ) from None
-        except YAMLError as exc:  # e.g. the reader's unacceptable-character errors
-            raise AnswerSheetError(f"not valid YAML: {exc}", file=self.file, line=1) from None
+        except YAMLError as exc:  # the reader's unacceptable characters (U+FFFE...)
+            position = getattr(exc, "position", 0) or 0
+            raise AnswerSheetError(
+                f"not valid YAML: {' '.join(str(exc).split())}",
+                file=self.file,
+                line=self.text.count("\n", 0, position) + 1,
+                hint="the answer sheet must be plain text; retype the line",
+            ) from None
 
     def _next(self) -> Event:
         event = next(self.events)
@@ -154,10 +169,10 @@ class _SheetBuilder:
         self._next()  # StreamStartEvent
         event = self._next()
         if isinstance(event, StreamEndEvent):
-            self.error("the answer sheet is empty", None, "fill in the sheet written by 'labkit generate'")
+            self.error("the answer sheet has no answers", None, _EMPTY_HINT)
         event = self._next() if isinstance(event, DocumentStartEvent) else event
         if isinstance(event, ScalarEvent) and event.style is None and event.value in _NULL_WORDS:
-            self.error("the answer sheet is empty", event, "fill in the sheet written by 'labkit generate'")
+            self.error("the answer sheet has no answers", event, _EMPTY_HINT)
         if not isinstance(event, MappingStartEvent):
             self.error(
                 "the answer sheet must be lines of 'question id: answer'",

@@ -42,7 +42,8 @@ def render_answer_sheet(key_or_questions: AnswerKey | Iterable[KeyQuestion], lan
     lines = [f"# {label}: {title}" if title else f"# {label}", f"# {instruction}"]
     for question in questions:
         prompt_lines = _comment_safe(pick_text(question.prompt, lang)).splitlines() or [""]
-        lines.append(f"# {_comment_safe(question.id)}: {prompt_lines[0]}".rstrip())
+        shown_id = " ".join(_comment_safe(question.id).split("\n"))
+        lines.append(f"# {shown_id}: {prompt_lines[0]}".rstrip())
         lines.extend(f"# {text}".rstrip() for text in prompt_lines[1:])
         lines.extend(f"# {hint}".rstrip() for hint in build_answer_type(question).sheet_hint())
         lines.append(f"{yaml_key(question.id)}:")

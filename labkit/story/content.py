@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from labkit.evidence.documents import DocumentContext, generate_document
 from labkit.story.base import ActionFailed
@@ -54,7 +55,9 @@ class RenderedContent:
     metadata: dict[str, Any]
 
 
-def render_content(spec: ContentSpec, ctx: StoryContext, *, label: str, local_time: Any) -> RenderedContent:
+def render_content(
+    spec: ContentSpec, ctx: StoryContext, *, label: str, local_time: Any, disk_id: str | None = None
+) -> RenderedContent:
     """Turn a content spec into bytes, with the file's real type and readable metadata."""
     if spec.text is not None:
         text = ctx.render(spec.text)
@@ -79,14 +82,22 @@ def render_content(spec: ContentSpec, ctx: StoryContext, *, label: str, local_ti
     doc = spec.document
     assert doc is not None
     params = {k: _render_deep(v, ctx) for k, v in (doc.model_extra or {}).items()}
+    zone = ctx.disk(disk_id).zone if disk_id is not None or ctx.disks else ctx.zone
+    utc_offset = local_time.replace(tzinfo=zone).utcoffset() if local_time is not None else None
     document_ctx = DocumentContext(
+        utc_offset=utc_offset or timedelta(0),
         rng=ctx.rng("document", label),
         lang=doc.lang or ctx.language,
         author=ctx.render(doc.author),
         created=local_time,
         title=ctx.render(doc.title) if doc.title else None,
     )
-    generated = generate_document(doc.kind, params, document_ctx)
+    try:
+        generated = generate_document(doc.kind, params, document_ctx)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ActionFailed(f"content.document.{where}: {first['msg'].removeprefix('Value error, ')}") from None
     return RenderedContent(generated.data, generated.kind, dict(generated.metadata))
 
 

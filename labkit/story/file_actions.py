@@ -80,7 +80,7 @@ class CreateFile(DiskAction):
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         times = self._times(ctx, when, self.times, created=when, modified=when, accessed=when)
-        content = render_content(self.content, ctx, label=self.id or f"create:{self.path}",
+        content = render_content(self.content, ctx, disk_id=self.disk, label=self.id or f"create:{self.path}",
                                  local_time=times.modified or ctx.local(when, self.disk))
         disk = ctx.disk(self.disk)
         attributes = self.attributes.fat() if self.attributes else None
@@ -135,7 +135,7 @@ class ModifyFile(DiskAction):
         disk = ctx.disk(self.disk)
         record = disk.lookup(ctx.render(self.path))
         times = self._times(ctx, when, None, modified=when, accessed=when)
-        content = render_content(self.content, ctx, label=self.id or f"modify:{self.path}:{when.isoformat()}",
+        content = render_content(self.content, ctx, disk_id=self.disk, label=self.id or f"modify:{self.path}:{when.isoformat()}",
                                  local_time=times.modified)
         disk.modify(record, content.data, times, content.true_type)
         record.extra["meta"] = content.metadata

@@ -28,7 +28,7 @@ class HideInSlack(DiskAction):
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         disk = ctx.disk(self.disk)
         record = disk.lookup(ctx.render(self.path))
-        content = render_content(self.content, ctx, label=self.id or f"slack:{self.path}",
+        content = render_content(self.content, ctx, disk_id=self.disk, label=self.id or f"slack:{self.path}",
                                  local_time=ctx.local(when, self.disk))
         try:
             placement = disk.volume.write_slack(record.path, content.data)
@@ -61,7 +61,7 @@ class HideInUnallocated(DiskAction):
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         disk = ctx.disk(self.disk)
-        content = render_content(self.content, ctx, label=self.id or "unallocated", local_time=ctx.local(when, self.disk))
+        content = render_content(self.content, ctx, disk_id=self.disk, label=self.id or "unallocated", local_time=ctx.local(when, self.disk))
         try:
             placement = disk.volume.write_unallocated(content.data, cluster=self.cluster)
         except ValueError as exc:

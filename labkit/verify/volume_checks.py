@@ -45,16 +45,16 @@ def pytsk3_file_sha256(image: Path, offset_sectors: int, inode: int) -> str | No
 
     import pytsk3
 
-    img = open_image(image)
-    fs = pytsk3.FS_Info(img, offset=offset_sectors * 512)
-    handle = fs.open_meta(inode=inode)
-    size = handle.info.meta.size
-    digest = hashlib.sha256()
-    offset = 0
-    while offset < size:
-        chunk = handle.read_random(offset, min(_CHUNK, size - offset))
-        if not chunk:
-            break
-        digest.update(chunk)
-        offset += len(chunk)
+    with open_image(image) as img:
+        fs = pytsk3.FS_Info(img.tsk_image, offset=offset_sectors * 512)
+        handle = fs.open_meta(inode=inode)
+        size = handle.info.meta.size
+        digest = hashlib.sha256()
+        offset = 0
+        while offset < size:
+            chunk = handle.read_random(offset, min(_CHUNK, size - offset))
+            if not chunk:
+                break
+            digest.update(chunk)
+            offset += len(chunk)
     return digest.hexdigest()

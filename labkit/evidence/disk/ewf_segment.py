@@ -46,7 +46,7 @@ class SegmentFile:
     def __init__(self, path: Path, segment_number: int) -> None:
         self.path = path
         self.segment_number = segment_number
-        self._stream: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by close()
+        self._stream: BinaryIO = open(path, "wb")
         self._stream.write(FILE_HEADER.build({"segment_number": segment_number}))
         self._sectors_offset: int | None = None
         self._entries: list[int] = []

@@ -17,31 +17,23 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import uuid
-import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 from labkit.errors import EvidenceError, ImageFormatError, OutputExistsError, UsageError
-from labkit.evidence.disk.ewf_segment import MAXIMUM_TABLE_ENTRIES, SegmentFile, table_section_size
+from labkit.evidence.disk.ewf_segment_set import SegmentSetPlan, SegmentSetWriter, segment_path
 from labkit.formats.ewf_header_text import HeaderValues, header2_section_data, header_section_data
 from labkit.formats.ewf_structures import (
     COMPRESSION_BEST,
     COMPRESSION_GOOD,
     COMPRESSION_NONE,
-    DIGEST_DATA,
-    DIGEST_DATA_SIZE,
-    HASH_DATA,
-    HASH_DATA_SIZE,
     MEDIA_FLAG_IMAGE,
     MEDIA_FLAG_PHYSICAL,
     MEDIA_TYPE_FIXED,
     MEDIA_TYPE_REMOVABLE,
-    SECTION_DESCRIPTOR_SIZE,
     VOLUME_DATA,
-    VOLUME_DATA_SIZE,
     sealed,
 )
 
@@ -49,14 +41,6 @@ __all__ = ["EwfFacts", "EwfMetadata", "segment_path", "write_e01"]
 
 _MINIMUM_SEGMENT_SIZE = 1024 * 1024
 _SECTORS_PER_CHUNK_CHOICES = tuple(2**power for power in range(4, 16))  # 16 ... 32768, as libewf offers
-#: Worst-case bytes a segment still needs after its last chunk: the tables of the
-#: open sectors section are added separately; this covers data + digest + hash + done.
-_CLOSING_SECTIONS_SIZE = (
-    (SECTION_DESCRIPTOR_SIZE + VOLUME_DATA_SIZE)
-    + (SECTION_DESCRIPTOR_SIZE + DIGEST_DATA_SIZE)
-    + (SECTION_DESCRIPTOR_SIZE + HASH_DATA_SIZE)
-    + SECTION_DESCRIPTOR_SIZE
-)
 
 
 def _labkit_software_version() -> str:
@@ -99,23 +83,6 @@ class EwfFacts:
     sha1: str
 
 
-def segment_path(e01_path: Path, segment_number: int) -> Path:
-    """The path of segment ``segment_number``: .E01 ... .E99, then .EAA ... .EZZ, .FAA ... .ZZZ."""
-    if not 1 <= segment_number <= 14295:
-        raise UsageError(f"an EWF set has segments 1 to 14295, not {segment_number}")
-    if segment_number <= 99:
-        extension = f"E{segment_number:02d}"
-    else:
-        index = segment_number - 100
-        letters = (chr(ord("E") + index // 676), chr(ord("A") + index // 26 % 26), chr(ord("A") + index % 26))
-        extension = "".join(letters)
-    return e01_path.with_suffix(f".{extension}")
-
-
-def _partial_path(path: Path) -> Path:
-    return path.with_name(f".{path.name}.partial")
-
-
 def _set_identifier(metadata: EwfMetadata, media_size: int) -> bytes:
     """A GUID for the segment set that depends only on the case and the media, never on chance."""
     seed = "\x1f".join(
@@ -123,19 +90,6 @@ def _set_identifier(metadata: EwfMetadata, media_size: int) -> bytes:
     )
     digest = hashlib.sha256(f"labkit/ewf-set/{seed}".encode()).digest()
     return uuid.UUID(bytes=digest[:16], version=4).bytes_le
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """Everything fixed before the first byte is written."""
-
-    media_size: int
-    bytes_per_sector: int
-    chunk_size: int
-    chunk_count: int
-    compression_level: int
-    segment_size: int | None
-    volume: bytes
 
 
 def _volume_data(
@@ -173,29 +127,6 @@ def _volume_data(
     )
 
 
-def _store_chunk(data: bytes, compression_level: int) -> tuple[bytes, bool]:
-    """The chunk as stored, and whether it is compressed: raw + Adler-32 unless zlib is no larger."""
-    if compression_level > 0:
-        compressed = zlib.compress(data, compression_level)
-        if len(compressed) <= len(data):
-            return compressed, True
-    return data + (zlib.adler32(data) & 0xFFFFFFFF).to_bytes(4, "little"), False
-
-
-def _read_chunks(raw_path: Path, chunk_size: int, media_size: int) -> Iterator[bytes]:
-    """The raw image, chunk by chunk; fails if the file changes size while being read."""
-    remaining = media_size
-    with open(raw_path, "rb") as stream:
-        while remaining > 0:
-            data = stream.read(min(chunk_size, remaining))
-            if not data:
-                raise ImageFormatError(f"{raw_path} shrank while it was being converted")
-            remaining -= len(data)
-            yield data
-        if stream.read(1):
-            raise ImageFormatError(f"{raw_path} grew while it was being converted")
-
-
 def _check_arguments(
     raw_path: Path,
     e01_path: Path,
@@ -216,7 +147,9 @@ def _check_arguments(
     if not 0 <= compression_level <= 9:
         raise UsageError(f"compression level must be 0 (none) to 9 (best), got {compression_level}")
     if chunk_sectors not in _SECTORS_PER_CHUNK_CHOICES:
-        raise UsageError(f"sectors per chunk must be one of {_SECTORS_PER_CHUNK_CHOICES}, got {chunk_sectors}")
+        raise UsageError(
+            f"sectors per chunk must be one of {_SECTORS_PER_CHUNK_CHOICES}, got {chunk_sectors}"
+        )
     if bytes_per_sector not in (512, 4096):
         raise UsageError(f"bytes per sector must be 512 or 4096, got {bytes_per_sector}")
     if segment_size is not None and segment_size < _MINIMUM_SEGMENT_SIZE:
@@ -280,7 +213,20 @@ def write_e01(
         overwrite=overwrite,
     )
     chunk_size = chunk_sectors * bytes_per_sector
-    plan = _Plan(
+    header_values = HeaderValues(
+        description=metadata.description,
+        case_number=metadata.case_number,
+        evidence_number=metadata.evidence_number,
+        examiner=metadata.examiner,
+        notes=metadata.notes,
+        model=metadata.model,
+        serial_number=metadata.serial_number,
+        software_version=metadata.acquiry_software_version,
+        operating_system=metadata.acquiry_os,
+        acquired_at=metadata.acquired_at,
+        system_at=metadata.system_at,
+    )
+    plan = SegmentSetPlan(
         media_size=media_size,
         bytes_per_sector=bytes_per_sector,
         chunk_size=chunk_size,
@@ -296,13 +242,15 @@ def write_e01(
             removable=media_type == "removable",
             physical=physical,
         ),
+        header2=header2_section_data(header_values),
+        header=header_section_data(header_values),
     )
-    writer = _SetWriter(e01_path, metadata, plan)
+    writer = SegmentSetWriter(e01_path, plan)
     try:
         md5, sha1 = writer.write(raw_path)
     except OSError as error:
         writer.discard()
-        raise EvidenceError(f"cannot write the EWF image {e01_path}: {error.strerror}") from error
+        raise EvidenceError(f"cannot convert {raw_path} to {e01_path}: {error.strerror}") from error
     except BaseException:
         writer.discard()
         raise
@@ -315,97 +263,3 @@ def write_e01(
         md5=md5,
         sha1=sha1,
     )
-
-
-class _SetWriter:
-    """Writes the segment files of one set under temporary names, then moves them into place."""
-
-    def __init__(self, e01_path: Path, metadata: EwfMetadata, plan: _Plan) -> None:
-        self.e01_path = e01_path
-        self.plan = plan
-        header_values = HeaderValues(
-            description=metadata.description,
-            case_number=metadata.case_number,
-            evidence_number=metadata.evidence_number,
-            examiner=metadata.examiner,
-            notes=metadata.notes,
-            model=metadata.model,
-            serial_number=metadata.serial_number,
-            software_version=metadata.acquiry_software_version,
-            operating_system=metadata.acquiry_os,
-            acquired_at=metadata.acquired_at,
-            system_at=metadata.system_at,
-        )
-        self.header2 = header2_section_data(header_values)
-        self.header = header_section_data(header_values)
-        self.segments: list[SegmentFile] = []
-
-    def write(self, raw_path: Path) -> tuple[str, str]:
-        """Stream every chunk into the set; return the media's MD5 and SHA-1."""
-        md5, sha1 = hashlib.md5(), hashlib.sha1()
-        segment = self._open_segment()
-        largest_chunk = self.plan.chunk_size + 4
-        if not self._fits(segment, largest_chunk):
-            raise UsageError(
-                f"segment size {self.plan.segment_size} cannot hold the headers and one "
-                f"{self.plan.chunk_size}-byte chunk; use a larger segment size or smaller chunks"
-            )
-        for data in _read_chunks(raw_path, self.plan.chunk_size, self.plan.media_size):
-            md5.update(data)
-            sha1.update(data)
-            stored, compressed = _store_chunk(data, self.plan.compression_level)
-            if segment.sectors_open and segment.open_entry_count == MAXIMUM_TABLE_ENTRIES:
-                segment.close_sectors()
-            if not self._fits(segment, len(stored)):
-                if segment.sectors_open:
-                    segment.close_sectors()
-                segment.write_last_section("next")
-                segment.close()
-                segment = self._open_segment()
-            if not segment.sectors_open:
-                segment.open_sectors()
-            segment.add_chunk(stored, compressed=compressed)
-        segment.close_sectors()
-        if segment.segment_number == 1:
-            segment.write_section("data", self.plan.volume)
-        segment.write_section("digest", sealed(DIGEST_DATA, md5=md5.digest(), sha1=sha1.digest()))
-        segment.write_section("hash", sealed(HASH_DATA, md5=md5.digest(), unknown=bytes(16)))
-        segment.write_last_section("done")
-        segment.close()
-        return md5.hexdigest(), sha1.hexdigest()
-
-    def _fits(self, segment: SegmentFile, stored_size: int) -> bool:
-        if self.plan.segment_size is None:
-            return True
-        entries = segment.open_entry_count + 1
-        end = segment.position + (0 if segment.sectors_open else SECTION_DESCRIPTOR_SIZE) + stored_size
-        return end + 2 * table_section_size(entries) + _CLOSING_SECTIONS_SIZE <= self.plan.segment_size
-
-    def _open_segment(self) -> SegmentFile:
-        number = len(self.segments) + 1
-        segment = SegmentFile(_partial_path(segment_path(self.e01_path, number)), number)
-        self.segments.append(segment)
-        if number == 1:
-            segment.write_section("header2", self.header2)
-            segment.write_section("header2", self.header2)
-            segment.write_section("header", self.header)
-            segment.write_section("volume", self.plan.volume)
-        else:
-            segment.write_section("data", self.plan.volume)
-        return segment
-
-    def discard(self) -> None:
-        """Remove every temporary segment written so far."""
-        for segment in self.segments:
-            segment.discard()
-
-    def publish(self) -> tuple[Path, ...]:
-        """Rename the segments into place, .E01 last, and drop stale segments of an older, longer set."""
-        final = [segment_path(self.e01_path, segment.segment_number) for segment in self.segments]
-        for segment, path in reversed(list(zip(self.segments, final, strict=True))):
-            segment.path.replace(path)
-        number = len(final) + 1
-        while number <= 14295 and (stale := segment_path(self.e01_path, number)).exists():
-            stale.unlink()
-            number += 1
-        return tuple(final)

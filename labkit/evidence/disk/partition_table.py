@@ -112,7 +112,9 @@ class PartitionLayout:
         self, *, total_sectors: int, scheme: Scheme, sector_size: int, alignment: int, disk_id: int
     ) -> None:
         if alignment <= 0 or alignment % sector_size:
-            raise UsageError(f"alignment {alignment} is not a positive multiple of the sector size {sector_size}")
+            raise UsageError(
+                f"alignment {alignment} is not a positive multiple of the sector size {sector_size}"
+            )
         self.total_sectors = total_sectors
         self.scheme = scheme
         self.sector_size = sector_size
@@ -174,14 +176,18 @@ class PartitionLayout:
 
     def _check_room_for_another(self, spec: PartitionSpec, index: int) -> None:
         if spec.type not in _GPT_TYPE_GUIDS:
-            raise UsageError(f"partition {index}: unknown type {spec.type!r}; use one of {sorted(_GPT_TYPE_GUIDS)}")
+            raise UsageError(
+                f"partition {index}: unknown type {spec.type!r}; use one of {sorted(_GPT_TYPE_GUIDS)}"
+            )
         limits = {"none": 1, "mbr": _MBR_PRIMARY_SLOTS, "gpt": GPT_ENTRY_COUNT}
         if index > limits[self.scheme]:
             raise UsageError(f"a {self.scheme} disk holds at most {limits[self.scheme]} partition(s)")
         if self.scheme == "gpt" and len(spec.name) > GPT_NAME_CHARACTERS:
             raise UsageError(f"partition {index}: GPT names hold at most {GPT_NAME_CHARACTERS} characters")
         if self.scheme == "gpt" and any(ord(character) > 0xFFFF for character in spec.name):
-            raise UsageError(f"partition {index}: GPT names are UCS-2; {spec.name!r} has characters beyond it")
+            raise UsageError(
+                f"partition {index}: GPT names are UCS-2; {spec.name!r} has characters beyond it"
+            )
         if self.scheme == "none" and spec.size not in (None, self.total_sectors * self.sector_size):
             raise UsageError("a disk without partition table holds one file system filling the whole disk")
 
@@ -203,7 +209,12 @@ def build_mbr(disk_signature: int, partitions: list[PartitionFacts]) -> bytes:
     ]
     entries += [EMPTY_MBR_PARTITION] * (_MBR_PRIMARY_SLOTS - len(entries))
     return MASTER_BOOT_RECORD.build(
-        {"boot_code": bytes(440), "disk_signature": disk_signature, "copy_protected": bytes(2), "partitions": entries}
+        {
+            "boot_code": bytes(440),
+            "disk_signature": disk_signature,
+            "copy_protected": bytes(2),
+            "partitions": entries,
+        }
     )
 
 

@@ -30,7 +30,15 @@ from labkit.evidence.disk.partition_table import (
     derived_guid,
 )
 
-__all__ = ["DiskFacts", "PartitionFacts", "PartitionSpec", "PartitionType", "RawDiskImage", "Scheme", "hash_file"]
+__all__ = [
+    "DiskFacts",
+    "PartitionFacts",
+    "PartitionSpec",
+    "PartitionType",
+    "RawDiskImage",
+    "Scheme",
+    "hash_file",
+]
 
 MIB = 1024 * 1024
 _SUPPORTED_SECTOR_SIZES = (512, 4096)
@@ -99,7 +107,7 @@ class RawDiskImage:
         self._partial_path = self.path.with_name(f".{self.path.name}.partial")
         self._facts: DiskFacts | None = None
         try:
-            self._file: BinaryIO = open(self._partial_path, "w+b")  # noqa: SIM115 - closed by close()/abort()
+            self._file: BinaryIO = open(self._partial_path, "w+b")
             self._file.truncate(size)
         except OSError as error:
             raise EvidenceError(f"cannot create the disk image {self.path}: {error.strerror}") from error

@@ -51,6 +51,10 @@ class DocumentContext:
     title: str | None = None
     utc_offset: timedelta = field(default=timedelta(0))
 
+    def to_utc(self, local: datetime) -> datetime:
+        """A naive local time of the story as naive UTC, for formats that store UTC."""
+        return local - self.utc_offset
+
     def child(self, **changes: Any) -> DocumentContext:
         """A context for a nested document with its own independent random stream."""
         values: dict[str, Any] = {
@@ -129,7 +133,7 @@ def _unknown_kind_error(kind: str, loc: tuple[str | int, ...]) -> InitErrorDetai
     return InitErrorDetails(
         type=PydanticCustomError(
             "unknown_document_kind",
-            "unknown document kind {kind!r}; {suggestion}",
+            "unknown document kind '{kind}'; {suggestion}",
             {"kind": kind, "suggestion": _REGISTRY.suggestion(kind)},
         ),
         loc=loc,

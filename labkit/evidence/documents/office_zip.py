@@ -17,7 +17,7 @@ _MADE_BY_MSDOS = 0
 
 
 def normalize_office_zip(data: bytes, replacements: Mapping[str, bytes] | None = None) -> bytes:
-    """Rewrite a package member by member, in its original order, with fixed zip headers.
+    """Rewrite a package member by member, content types first, with fixed zip headers.
 
     Args:
         data: the package as the library saved it.
@@ -26,7 +26,9 @@ def normalize_office_zip(data: bytes, replacements: Mapping[str, bytes] | None =
     replacements = replacements or {}
     output = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(output, "w") as target:
-        for member in source.infolist():
+        # Office writes [Content_Types].xml first, and libmagic's OOXML test looks there.
+        members = sorted(source.infolist(), key=lambda member: member.filename != "[Content_Types].xml")
+        for member in members:
             info = zipfile.ZipInfo(member.filename, date_time=DOS_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = _MADE_BY_MSDOS

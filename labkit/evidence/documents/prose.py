@@ -66,8 +66,10 @@ class Composition:
 def _table_text(table: Table) -> str:
     lines = (table.header, *table.rows)
     widths = [max(len(line[column]) for line in lines) for column in range(len(table.header))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-                     for line in lines)
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )
 
 
 def from_text(text: str, title: str | None) -> Composition:
@@ -99,7 +101,9 @@ class _Scene:
             "date": format_date(self.today + timedelta(days=rng.randint(-30, 30)), vocabulary),
             "number": str(rng.randint(12, 2400)),
             "contract": f"{rng.randint(3, 190)}/{self.today.year}",
-            "amount": format_amount(random_amount(rng, goods.low_price * 5, goods.high_price * 40), self.lang),
+            "amount": format_amount(
+                random_amount(rng, goods.low_price * 5, goods.high_price * 40), self.lang
+            ),
             "person": pick_person(rng, vocabulary).full_name,
         }
 
@@ -122,8 +126,15 @@ def compose(topic: Topic, paragraphs: int, ctx: DocumentContext) -> Composition:
     vocabulary = vocabulary_for(ctx.lang)
     rng = ctx.rng
     company, counterpart = rng.sample(vocabulary.companies, 2)
-    scene = _Scene(rng, vocabulary, ctx.lang, ctx.created.date(), company.name, counterpart.name,
-                   rng.choice(vocabulary.cities))
+    scene = _Scene(
+        rng,
+        vocabulary,
+        ctx.lang,
+        ctx.created.date(),
+        company.name,
+        counterpart.name,
+        rng.choice(vocabulary.cities),
+    )
     writer = {"letter": _letter, "memo": _memo, "meeting_notes": _meeting_notes, "invoice": _invoice}[topic]
     title, blocks = writer(scene, paragraphs, ctx)
     return Composition(ctx.title or title, tuple(blocks))
@@ -141,7 +152,9 @@ def _letter(scene: _Scene, paragraphs: int, ctx: DocumentContext) -> tuple[str, 
     greeting = labels["greeting_female" if recipient.female else "greeting_male"]
     return subject, [
         Paragraph(f"{scene.company}, {scene.city}", heading=True),
-        Paragraph(f"{labels['reference']} {rng.randint(10, 990)}\n{format_date(scene.today, scene.vocabulary)}"),
+        Paragraph(
+            f"{labels['reference']} {rng.randint(10, 990)}\n{format_date(scene.today, scene.vocabulary)}"
+        ),
         Paragraph(f"{labels['to']}: {scene.counterpart}, {recipient.full_name}"),
         Paragraph(f"{labels['subject']}: {subject}"),
         Paragraph(greeting.format(first=recipient.first, surname=recipient.surname)),
@@ -155,10 +168,12 @@ def _memo(scene: _Scene, paragraphs: int, ctx: DocumentContext) -> tuple[str, li
     head = pick_person(scene.rng, vocabulary)
     subject = scene.fill(labels["memo_subject"])
     return labels["memo"], [
-        Paragraph(f"{labels['to']}: {vocabulary.positions[3]} {head.full_name}\n"
-                  f"{labels['from']}: {ctx.author}\n"
-                  f"{labels['date']}: {format_date(scene.today, vocabulary)}\n"
-                  f"{labels['subject']}: {subject}"),
+        Paragraph(
+            f"{labels['to']}: {vocabulary.positions[3]} {head.full_name}\n"
+            f"{labels['from']}: {ctx.author}\n"
+            f"{labels['date']}: {format_date(scene.today, vocabulary)}\n"
+            f"{labels['subject']}: {subject}"
+        ),
         *scene.body(paragraphs),
         _signature(scene, ctx.author),
     ]
@@ -173,21 +188,30 @@ def _meeting_notes(scene: _Scene, paragraphs: int, ctx: DocumentContext) -> tupl
         Paragraph(f"{scene.city}, {format_date(scene.today, vocabulary)}"),
         Paragraph(f"{labels['attendees']}: {', '.join(attendees)}"),
         Paragraph(labels["agenda"], heading=True),
-        Paragraph("\n".join(f"{index + 1}. {scene.fill(agenda[index % len(agenda)])}"
-                            for index in range(paragraphs))),
+        Paragraph(
+            "\n".join(
+                f"{index + 1}. {scene.fill(agenda[index % len(agenda)])}" for index in range(paragraphs)
+            )
+        ),
         Paragraph(labels["decisions"], heading=True),
     ]
     for index in range(paragraphs):
         due = format_date(scene.today + timedelta(days=rng.randint(3, 30)), vocabulary)
-        blocks.append(Paragraph(f"{index + 1}. {scene.fill(decisions[index % len(decisions)])} "
-                                f"{labels['responsible']}: {rng.choice(attendees)}. "
-                                f"{labels['deadline']}: {due}."))
+        blocks.append(
+            Paragraph(
+                f"{index + 1}. {scene.fill(decisions[index % len(decisions)])} "
+                f"{labels['responsible']}: {rng.choice(attendees)}. "
+                f"{labels['deadline']}: {due}."
+            )
+        )
     return labels["minutes"], blocks
 
 
 def _invoice(scene: _Scene, paragraphs: int, ctx: DocumentContext) -> tuple[str, list[Block]]:
     labels, vocabulary, rng, lang = scene.vocabulary.labels, scene.vocabulary, scene.rng, scene.lang
-    title = labels["invoice_title"].format(number=rng.randint(12, 2400), date=format_date(scene.today, vocabulary))
+    title = labels["invoice_title"].format(
+        number=rng.randint(12, 2400), date=format_date(scene.today, vocabulary)
+    )
     bank, account = pick_iban(rng)
     registered = date(rng.randint(2004, 2019), rng.randint(1, 12), 1)
     rows, total = [], Decimal(0)
@@ -195,20 +219,35 @@ def _invoice(scene: _Scene, paragraphs: int, ctx: DocumentContext) -> tuple[str,
         quantity = rng.choice((1, 2, 3, 4, 5, 10, 12, 20, 25, 50, 100))
         price = random_amount(rng, goods.low_price, goods.high_price)
         total += price * quantity
-        rows.append((str(index + 1), goods.name, str(quantity), goods.unit, format_amount(price, lang),
-                     format_amount(price * quantity, lang)))
+        rows.append(
+            (
+                str(index + 1),
+                goods.name,
+                str(quantity),
+                goods.unit,
+                format_amount(price, lang),
+                format_amount(price * quantity, lang),
+            )
+        )
     vat = (total * 12 / 112).quantize(Decimal("0.01"))
     header = tuple(labels[key] for key in ("number", "item", "quantity", "unit", "price", "amount"))
     currency = labels["currency"]
     return title, [
-        Paragraph(f"{labels['supplier']}: {scene.company}, {labels['bin']} {business_id(rng, registered)}\n"
-                  f"{labels['iban']} {account}, {labels['bank']} {bank.name}, {labels['bic']} {bank.bic}"),
-        Paragraph(f"{labels['buyer']}: {scene.counterpart}, {labels['bin']} "
-                  f"{business_id(rng, date(registered.year + 1, registered.month, 1))}"),
+        Paragraph(
+            f"{labels['supplier']}: {scene.company}, {labels['bin']} {business_id(rng, registered)}\n"
+            f"{labels['iban']} {account}, {labels['bank']} {bank.name}, {labels['bic']} {bank.bic}"
+        ),
+        Paragraph(
+            f"{labels['buyer']}: {scene.counterpart}, {labels['bin']} "
+            f"{business_id(rng, date(registered.year + 1, registered.month, 1))}"
+        ),
         Table(header, tuple(rows)),
-        Paragraph(f"{labels['total']}: {format_amount(total, lang)} {currency}\n"
-                  f"{labels['vat']}: {format_amount(vat, lang)} {currency}\n"
-                  f"{labels['amount_due']}: {format_amount(total, lang)} {currency}", heading=True),
+        Paragraph(
+            f"{labels['total']}: {format_amount(total, lang)} {currency}\n"
+            f"{labels['vat']}: {format_amount(vat, lang)} {currency}\n"
+            f"{labels['amount_due']}: {format_amount(total, lang)} {currency}",
+            heading=True,
+        ),
         Paragraph(labels["payment_terms"].format(days=rng.choice((3, 5, 10)))),
         Paragraph(f"{vocabulary.positions[3]} ____________ {ctx.author}"),
     ]

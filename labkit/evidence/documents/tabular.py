@@ -61,7 +61,9 @@ class TabularParams(KindParams):
             if isinstance(row, dict):
                 unknown = [key for key in row if key not in keys]
                 if unknown:
-                    raise ValueError(f"row {index + 1}: unknown column(s) {unknown}; columns are {list(keys)}")
+                    raise ValueError(
+                        f"row {index + 1}: unknown column(s) {unknown}; columns are {list(keys)}"
+                    )
             elif len(row) != len(keys):
                 raise ValueError(f"row {index + 1} has {len(row)} values but there are {len(keys)} columns")
         return self
@@ -92,7 +94,9 @@ def build_table(params: TabularParams, ctx: DocumentContext) -> DataTable:
         explicit = iter(params.rows or [])
         total = len(params.rows or []) + planted_count
         positions = sorted(rng.sample(range(total), planted_count))
-        rows: list[list[Cell]] = [[] if index in positions else list(next(explicit)) for index in range(total)]
+        rows: list[list[Cell]] = [
+            [] if index in positions else list(next(explicit)) for index in range(total)
+        ]
     else:
         topic = params.topic or "payments"
         keys = TOPIC_COLUMNS[topic]
@@ -103,6 +107,13 @@ def build_table(params: TabularParams, ctx: DocumentContext) -> DataTable:
         positions = sorted(rng.sample(range(len(rows)), planted_count))
     for position, planted in zip(positions, params.include_rows, strict=True):
         rows[position] = _plant(rows[position], planted, keys)
+        if (
+            isinstance(planted, dict)
+            and "payee" in planted
+            and "account" not in planted
+            and "account" in keys
+        ):
+            rows[position][keys.index("account")] = pick_iban(rng)[1]  # a new payee has its own account
     return DataTable(
         header=header,
         keys=keys,
@@ -146,7 +157,9 @@ def _working_day(day: date) -> date:
     return day
 
 
-def _payments(rng: random.Random, vocabulary: Vocabulary, ctx: DocumentContext, count: int) -> list[tuple[Cell, ...]]:
+def _payments(
+    rng: random.Random, vocabulary: Vocabulary, ctx: DocumentContext, count: int
+) -> list[tuple[Cell, ...]]:
     payer, *others = rng.sample(vocabulary.companies, len(vocabulary.companies))
     payees = [(company.name, pick_iban(rng)[1]) for company in others[: rng.randint(4, len(others))]]
     end = ctx.created.date()
@@ -165,21 +178,37 @@ def _payments(rng: random.Random, vocabulary: Vocabulary, ctx: DocumentContext, 
     return rows
 
 
-def _contacts(rng: random.Random, vocabulary: Vocabulary, ctx: DocumentContext, count: int) -> list[tuple[Cell, ...]]:
+def _contacts(
+    rng: random.Random, vocabulary: Vocabulary, ctx: DocumentContext, count: int
+) -> list[tuple[Cell, ...]]:
     rows = []
     for _ in range(count):
         person, company = pick_person(rng, vocabulary), rng.choice(vocabulary.companies)
-        rows.append((person.full_name, rng.choice(vocabulary.positions), company.name, phone_number(rng),
-                     email_address(person, company.domain)))  # fmt: skip
+        position, phone = rng.choice(vocabulary.positions), phone_number(rng)
+        rows.append((person.full_name, position, company.name, phone, email_address(person, company.domain)))
     return rows
 
 
-def _inventory(rng: random.Random, vocabulary: Vocabulary, ctx: DocumentContext, count: int) -> list[tuple[Cell, ...]]:
+def _inventory(
+    rng: random.Random, vocabulary: Vocabulary, ctx: DocumentContext, count: int
+) -> list[tuple[Cell, ...]]:
     rows = []
     for _ in range(count):
         goods = rng.choice(vocabulary.goods)
         quantity = rng.randint(1, 400)
         price = random_amount(rng, goods.low_price, goods.high_price)
-        rows.append((f"{rng.choice('ABCEKMT')}{rng.choice('ABCEKMT')}-{rng.randint(10000, 99999)}", goods.name,
-                     goods.unit, quantity, price, price * quantity, rng.choice(vocabulary.cities)))  # fmt: skip
+        code = f"{rng.choice('ABCEKMT')}{rng.choice('ABCEKMT')}-{rng.randint(10000, 99999)}"
+        warehouse = rng.choice(vocabulary.cities)
+        rows.append((code, goods.name, goods.unit, quantity, price, price * quantity, warehouse))
     return rows
+
+
+def cell_text(value: Cell, lang: str) -> str:
+    """A cell as an export writes it: dd.mm.yyyy dates in Russian and Kazakh, ISO dates in English."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S" if lang == "en" else "%d.%m.%Y %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d" if lang == "en" else "%d.%m.%Y")
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)

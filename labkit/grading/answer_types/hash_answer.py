@@ -29,6 +29,27 @@ def normalise_digest(text: str) -> str:
     return digest[2:] if digest.startswith("0x") else digest
 
 
+def _is_hex(text: str) -> bool:
+    return bool(text) and set(text) <= _HEX_DIGITS
+
+
+def _digest_in(text: str) -> str | None:
+    """The digest in an answer: the whole of it, or the hex word of a pasted tool line.
+
+    ``sha256sum`` prints ``<digest>  <file>`` and BSD tools ``SHA256 (<file>) = <digest>``;
+    trainees paste both, so the first or last word is tried when the whole is not hex.
+    """
+    whole = normalise_digest(text)
+    if _is_hex(whole):
+        return whole
+    words = text.split()
+    for word in (words[0], words[-1]) if len(words) > 1 else ():
+        candidate = normalise_digest(word)
+        if len(candidate) in _ALGORITHM_BY_LENGTH and _is_hex(candidate):
+            return candidate
+    return None
+
+
 class HashAnswer(AnswerType):
     """Equal digests; a wrong-length answer is told which algorithm it looks like."""
 
@@ -40,7 +61,7 @@ class HashAnswer(AnswerType):
         if not isinstance(answer, str):
             raise ValueError("a hash answer must be a string of hex digits")
         digest = normalise_digest(answer)
-        if not digest or not set(digest) <= _HEX_DIGITS:
+        if not _is_hex(digest):
             raise ValueError(f"{answer!r} is not a hexadecimal digest")
         algorithm = self.options.algorithm or _ALGORITHM_BY_LENGTH.get(len(digest))
         if algorithm is None or DIGEST_LENGTHS[algorithm] != len(digest):
@@ -50,8 +71,8 @@ class HashAnswer(AnswerType):
 
     def check(self, expected: tuple[str, str], given: str) -> Check:
         digest, algorithm = expected
-        candidate = normalise_digest(given)
-        if not candidate or not set(candidate) <= _HEX_DIGITS:
+        candidate = _digest_in(given)
+        if candidate is None:
             return Check.wrong("not a hexadecimal digest")
         if len(candidate) != len(digest):
             wanted = DISPLAY_NAMES[algorithm]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytsk3
 
 from labkit.errors import EvidenceError, UsageError
-from labkit.tools.disk.file_system import FileSystem
+from labkit.tools.disk.file_system import FileSystem, join_path
 
 DEFAULT_CHUNK_SIZE = 1024 * 1024
 _DATA_ATTRIBUTE_TYPES = {int(pytsk3.TSK_FS_ATTR_TYPE_DEFAULT), int(pytsk3.TSK_FS_ATTR_TYPE_NTFS_DATA)}
@@ -44,10 +44,10 @@ def open_target(file_system: FileSystem, path: str | None = None, inode: int | N
     if (path is None) == (inode is None):
         raise UsageError("give either a PATH inside the image or -i INODE, not both")
     if path is not None:
-        shown, item = file_system.resolve_path(path)
+        names, item = file_system.resolve_path(path)
         if item is None:
             return _target(file_system.open_inode(file_system.root_inode), file_system.root_inode, "/", False)
-        return _target(item.tsk_file, item.inode, shown, item.deleted, item.is_directory)
+        return _target(item.tsk_file, item.inode, join_path(names), item.deleted, item.is_directory)
     assert inode is not None
     tsk_file = file_system.open_inode(inode)
     meta = tsk_file.info.meta

@@ -111,19 +111,18 @@ class FileSystem:
         except OSError as exc:
             raise EvidenceError(f"inode {inode} cannot be opened: {_first_clause(exc)}") from exc
 
-    def resolve_path(self, path: str) -> tuple[str, DirectoryItem | None]:
-        """Normalised path and its entry (None for the root directory)."""
-        parts = split_path(path)
+    def resolve_path(self, path: str) -> tuple[tuple[str, ...], DirectoryItem | None]:
+        """The names from the root to ``path`` as stored, and its entry (None for the root)."""
         item: DirectoryItem | None = None
         directory = self.open_inode(self.root_inode)
-        walked = ""
-        for part in parts:
+        names: list[str] = []
+        for part in split_path(path):
             if item is not None and not item.is_directory:
-                raise UsageError(f"{walked} is not a directory")
-            item = _pick(list(self.iter_directory(directory)), part, f"{walked}/{part}")
-            walked = f"{walked}/{item.name}"
+                raise UsageError(f"{join_path(names)} is not a directory")
+            item = _pick(list(self.iter_directory(directory)), part, join_path([*names, part]))
+            names.append(item.name)
             directory = item.tsk_file
-        return walked or "/", item
+        return tuple(names), item
 
     def iter_directory(self, directory: pytsk3.File) -> Iterator[DirectoryItem]:
         """Entries of a directory in on-disk order, without ``.`` and ``..``."""
@@ -258,6 +257,11 @@ def split_path(path: str) -> list[str]:
             continue
         parts.append(part)
     return parts
+
+
+def join_path(names: list[str] | tuple[str, ...]) -> str:
+    """An in-image path for display: ``/`` plus the names joined by ``/``."""
+    return "/" + "/".join(names)
 
 
 def decode_name(raw: bytes) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import array
+import sys
 from dataclasses import dataclass
 
 from labkit.errors import LabkitError
@@ -9,8 +11,6 @@ from labkit.tools.disk.fat_structures import LONG_NAME_ATTRIBUTES, decode_oem_te
 from labkit.tools.disk.file_system import FileSystem, open_file_system
 from labkit.tools.disk.image_access import DiskImage, ImageSummary
 from labkit.tools.disk.volumes import PartitionTable, read_partition_table
-
-_FAT_ENTRY_MASKS = {"FAT12": 0xFFF, "FAT16": 0xFFFF, "FAT32": 0x0FFFFFFF}
 
 
 @dataclass(frozen=True)
@@ -136,11 +136,18 @@ def count_free_clusters(file_system: FileSystem) -> int:
         file_system.offset + boot.first_fat_sector * boot.bytes_per_sector,
         boot.sectors_per_fat * boot.bytes_per_sector,
     )
-    mask = _FAT_ENTRY_MASKS[file_system.type_name]
-    free = 0
-    for cluster in range(2, boot.cluster_count + 2):
-        free += fat_entry(table, cluster, file_system.type_name) & mask == 0
-    return free
+    first, last = 2, boot.cluster_count + 2
+    if file_system.type_name == "FAT12":
+        return sum(fat_entry(table, cluster, "FAT12") == 0 for cluster in range(first, last))
+    # FAT16/32: count in C; FAT32's top 4 bits are reserved, so 0x?0000000 is free too.
+    entries = array.array("H" if file_system.type_name == "FAT16" else "I")
+    entries.frombytes(table[: len(table) - len(table) % entries.itemsize])
+    if sys.byteorder != "little":
+        entries.byteswap()
+    used_slice = entries[first:last]
+    if file_system.type_name == "FAT16":
+        return used_slice.count(0)
+    return sum(used_slice.count(high << 28) for high in range(16))
 
 
 def fat_entry(table: bytes, cluster: int, type_name: str) -> int:

@@ -11,7 +11,7 @@ from labkit.tools.disk.entry_details import (
     read_entry_details,
     type_letters,
 )
-from labkit.tools.disk.file_system import NAME_TYPE_VIRTUAL_DIRECTORY, DirectoryItem, FileSystem
+from labkit.tools.disk.file_system import NAME_TYPE_VIRTUAL_DIRECTORY, DirectoryItem, FileSystem, join_path
 from labkit.tools.disk.timestamps import FileTime
 
 _VIRTUAL_NAME_TYPES = {10, NAME_TYPE_VIRTUAL_DIRECTORY}
@@ -21,12 +21,15 @@ _VIRTUAL_NAME_TYPES = {10, NAME_TYPE_VIRTUAL_DIRECTORY}
 class FileEntry:
     """One name in a directory, as fls shows it, plus FAT attributes and times.
 
+    ``components`` are the names from the root, unsplit: a hostile name may itself
+    contain ``/`` or be ``..``, so ``path`` is for people, ``components`` for code.
     ``inode`` is TSK's metadata address (use it with ``-i``, istat, icat); ``deleted``
     means the name is unallocated (fls' ``*``); ``reallocated`` that its metadata has
     since been reused by another file.
     """
 
     path: str
+    components: tuple[str, ...]
     name: str
     short_name: str | None
     inode: int
@@ -52,14 +55,14 @@ def list_files(
     A file path lists just that file. Deleted directories are descended into as far as
     their clusters still hold entries; a directory reached twice is not walked again.
     """
-    shown_path, item = file_system.resolve_path(path)
+    names, item = file_system.resolve_path(path)
     if item is not None and not item.is_directory:
-        entries = [make_entry(file_system, item, shown_path)]
+        entries = [make_entry(file_system, item, names)]
     else:
         directory = item.tsk_file if item else file_system.open_inode(file_system.root_inode)
         start = item.inode if item else file_system.root_inode
         entries = []
-        _walk(file_system, directory, "" if shown_path == "/" else shown_path, recursive, {start}, entries)
+        _walk(file_system, directory, names, recursive, {start}, entries)
     if deleted_only:
         entries = [entry for entry in entries if entry.deleted]
     return entries
@@ -68,25 +71,26 @@ def list_files(
 def _walk(
     file_system: FileSystem,
     directory: object,
-    prefix: str,
+    parents: tuple[str, ...],
     recursive: bool,
     visited: set[int],
     out: list[FileEntry],
 ) -> None:
     for item in file_system.iter_directory(directory):
-        entry = make_entry(file_system, item, f"{prefix}/{item.name}")
+        entry = make_entry(file_system, item, (*parents, item.name))
         out.append(entry)
         if recursive and item.is_directory and item.inode not in visited:
             visited.add(item.inode)
-            _walk(file_system, item.tsk_file, entry.path, recursive, visited, out)
+            _walk(file_system, item.tsk_file, entry.components, recursive, visited, out)
 
 
-def make_entry(file_system: FileSystem, item: DirectoryItem, path: str) -> FileEntry:
+def make_entry(file_system: FileSystem, item: DirectoryItem, names: tuple[str, ...]) -> FileEntry:
     """Combine TSK's view of a name with the directory entry's own fields."""
     details: EntryDetails = read_entry_details(file_system, item.inode, item.tsk_file)
     allocated_meta = metadata_allocated(item.tsk_file)
     return FileEntry(
-        path=path,
+        path=join_path(names),
+        components=names,
         name=item.name,
         short_name=details.short_name,
         inode=item.inode,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from labkit.errors import EvidenceError, OutputExistsError, UsageError
 from labkit.tools.disk.content import iter_file_content, open_target
-from labkit.tools.disk.file_system import FileSystem, split_path
+from labkit.tools.disk.file_system import FileSystem
 from labkit.tools.disk.listing import FileEntry, list_files
 from labkit.tools.disk.safe_names import NameRegistry, sanitise_component
 
@@ -129,7 +129,7 @@ def _write_all(file_system: FileSystem, entries: list[FileEntry], staging: Path)
     directories: dict[str, Path] = {"": Path()}
     results: list[RecoveredFile] = []
     for entry in entries:
-        parts = split_path(entry.path)
+        parts = list(entry.components)
         relative_dir = _output_directory(parts[:-1], directories, registries, staging)
         safe = sanitise_component(parts[-1]) if parts else "_"
         name = registries.setdefault(relative_dir, NameRegistry()).claim(safe)
@@ -144,7 +144,7 @@ def _output_directory(
     key = ""
     current = Path()
     for part in parts:
-        key = f"{key}/{part}"
+        key = f"{key}/{len(part)}:{part}"  # length-prefixed: names may contain "/"
         if key not in directories:
             name = registries.setdefault(current, NameRegistry()).claim(sanitise_component(part))
             directories[key] = current / name

@@ -41,6 +41,11 @@ def _tsk_partitions(path: Path) -> list[tuple[int, int, str]]:
     ]
 
 
+def _first_sector(path: Path) -> bytes:
+    with open(path, "rb") as stream:
+        return stream.read(512)
+
+
 def _make(path: Path, size: int, scheme: str, specs: list[PartitionSpec], **options: int) -> DiskFacts:
     with RawDiskImage(path, size, scheme=scheme, disk_id=0x5EED1234, **options) as image:  # type: ignore[arg-type]
         for spec in specs:
@@ -83,7 +88,7 @@ def test_mbr_partitions_are_what_mmls_and_pytsk3_show(tmp_path: Path) -> None:
 
 def test_mbr_sector_carries_signature_chs_and_boot_marker(tmp_path: Path) -> None:
     facts = _make(tmp_path / "disk.img", 16 * MIB, "mbr", [PartitionSpec(None, "fat16")])
-    sector = facts.path.read_bytes()[:512]
+    sector = _first_sector(facts.path)
     assert sector[440:444] == (0x5EED1234).to_bytes(4, "little")
     assert sector[510:512] == b"\x55\xaa"
     entry = MASTER_BOOT_RECORD.parse(sector).partitions[0]
@@ -97,7 +102,7 @@ def test_partition_beyond_chs_reach_gets_lba_type_and_the_feffff_triple(tmp_path
     facts = _make(tmp_path / "big.img", size, "mbr", [PartitionSpec(None, "fat16")])
     assert facts.partitions[0].type_code == 0x0E
     assert mbr_type_code("fat16", 1000) == 0x06
-    entry = MASTER_BOOT_RECORD.parse(facts.path.read_bytes()[:512]).partitions[0]
+    entry = MASTER_BOOT_RECORD.parse(_first_sector(facts.path)).partitions[0]
     assert entry.last_chs == (1023, 254, 63)
     assert _mmls_allocated(facts.path)[0][3].endswith("(0x0e)")
 
@@ -124,12 +129,14 @@ def test_gpt_partitions_are_what_sgdisk_mmls_and_pytsk3_show(tmp_path: Path) -> 
     assert [(start, length) for start, length, _ in _tsk_partitions(facts.path)] == [
         (p.start_sector, p.sector_count) for p in facts.partitions
     ]
-    protective = MASTER_BOOT_RECORD.parse(facts.path.read_bytes()[:512]).partitions[0]
+    protective = MASTER_BOOT_RECORD.parse(_first_sector(facts.path)).partitions[0]
     assert (protective.type_code, protective.first_lba) == (0xEE, 1)
 
 
 def test_gpt_with_4096_byte_sectors_is_read_by_mmls(tmp_path: Path) -> None:
-    facts = _make(tmp_path / "4kn.img", 64 * MIB, "gpt", [PartitionSpec(None, "ntfs", "data")], sector_size=4096)
+    facts = _make(
+        tmp_path / "4kn.img", 64 * MIB, "gpt", [PartitionSpec(None, "ntfs", "data")], sector_size=4096
+    )
     assert facts.partitions[0].start_sector == 256  # 1 MiB in 4 KiB sectors
     rows = _mmls_allocated(facts.path, "-b", "4096")
     assert rows == [(256, facts.partitions[0].last_sector, facts.partitions[0].sector_count, "data")]

@@ -19,7 +19,8 @@ def _boot_code(start: int, size: int) -> bytes:
     message_address = 0x7C00 + start + 27
     code = (
         b"\x0e\x1f"  # push cs; pop ds
-        + b"\xbe" + message_address.to_bytes(2, "little")  # mov si, message
+        + b"\xbe"
+        + message_address.to_bytes(2, "little")  # mov si, message
         + b"\xac\x84\xc0\x74\x09"  # next: lodsb; test al, al; jz done
         + b"\xb4\x0e\xbb\x07\x00\xcd\x10\xeb\xf2"  # mov ah, 0Eh; mov bx, 7; int 10h; jmp next
         + b"\x30\xe4\xcd\x16\xcd\x19\xeb\xfe"  # done: xor ah, ah; int 16h; int 19h; jmp $
@@ -28,8 +29,9 @@ def _boot_code(start: int, size: int) -> bytes:
     return code.ljust(size, b"\x00")
 
 
-def build_boot_sector(geometry: FatGeometry, *, oem_name: bytes, label: bytes, serial: int,
-                      hidden_sectors: int) -> bytes:
+def build_boot_sector(
+    geometry: FatGeometry, *, oem_name: bytes, label: bytes, serial: int, hidden_sectors: int
+) -> bytes:
     """The whole boot sector (``sector_size`` bytes, signature at offset 510)."""
     is_fat32 = geometry.fat_type == "fat32"
     small_total = geometry.total_sectors < 0x10000 and not is_fat32
@@ -52,7 +54,9 @@ def build_boot_sector(geometry: FatGeometry, *, oem_name: bytes, label: bytes, s
         "reserved": 0,
         "volume_serial": serial,
         "volume_label": label,
-        "file_system_type": {"fat12": b"FAT12   ", "fat16": b"FAT16   ", "fat32": b"FAT32   "}[geometry.fat_type],
+        "file_system_type": {"fat12": b"FAT12   ", "fat16": b"FAT16   ", "fat32": b"FAT32   "}[
+            geometry.fat_type
+        ],
     }
     if is_fat32:
         sector = BootSectorFat32.build(

@@ -99,10 +99,16 @@ def label_entry(label: bytes, when: datetime) -> bytes:
     return short_entry(label, attributes=ATTRIBUTE_VOLUME_LABEL, created=None, modified=when, accessed=None)
 
 
-def dot_entries(own_cluster: int, parent_cluster: int, created: datetime, modified: datetime,
-                accessed: date) -> bytes:
+def dot_entries(
+    own_cluster: int, parent_cluster: int, created: datetime, modified: datetime, accessed: date
+) -> bytes:
     """The ``.`` and ``..`` entries that open every subdirectory (``..`` of a root child is 0)."""
-    common = {"attributes": ATTRIBUTE_DIRECTORY, "created": created, "modified": modified, "accessed": accessed}
+    common = {
+        "attributes": ATTRIBUTE_DIRECTORY,
+        "created": created,
+        "modified": modified,
+        "accessed": accessed,
+    }
     return short_entry(b".          ", first_cluster=own_cluster, **common) + short_entry(
         b"..         ", first_cluster=parent_cluster, **common
     )

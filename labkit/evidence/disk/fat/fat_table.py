@@ -48,9 +48,7 @@ class FatTable:
         last one marked end-of-chain.
         """
         if count > self.free_count:
-            raise DiskFullError(
-                f"volume full: {count} clusters needed, {self.free_count} free"
-            )
+            raise DiskFullError(f"volume full: {count} clusters needed, {self.free_count} free")
         clusters: list[int] = []
         position = FIRST_CLUSTER if policy == "first-fit" else self.last_allocated + 1
         while len(clusters) < count:

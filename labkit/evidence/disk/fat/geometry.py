@@ -23,10 +23,23 @@ FAT_BITS: dict[str, int] = {"fat12": 12, "fat16": 16, "fat32": 32}
 MIB = 1024 * 1024
 
 # fatgen103, expressed in bytes: (largest volume size, cluster size); 0 = type not allowed there.
-_FAT16_TABLE = ((8400 * 512, 0), (32680 * 512, 1024), (262144 * 512, 2048), (524288 * 512, 4096),
-                (1048576 * 512, 8192), (2097152 * 512, 16384), (4194304 * 512, 32768))
-_FAT32_TABLE = ((66600 * 512, 0), (532480 * 512, 512), (16777216 * 512, 4096), (33554432 * 512, 8192),
-                (67108864 * 512, 16384), (0xFFFFFFFF * 512, 32768))
+_FAT16_TABLE = (
+    (8400 * 512, 0),
+    (32680 * 512, 1024),
+    (262144 * 512, 2048),
+    (524288 * 512, 4096),
+    (1048576 * 512, 8192),
+    (2097152 * 512, 16384),
+    (4194304 * 512, 32768),
+)
+_FAT32_TABLE = (
+    (66600 * 512, 0),
+    (532480 * 512, 512),
+    (16777216 * 512, 4096),
+    (33554432 * 512, 8192),
+    (67108864 * 512, 16384),
+    (0xFFFFFFFF * 512, 32768),
+)
 
 
 @dataclass(frozen=True)
@@ -101,20 +114,37 @@ def _default_cluster_size(fat_type: FatType, size: int, sector_size: int) -> int
     raise EvidenceError(f"a {size} byte volume is too large for {fat_type.upper()}")
 
 
-def _layout(fat_type: FatType, total_sectors: int, sector_size: int, cluster_size: int,
-            root_entries: int) -> FatGeometry:
+def _layout(
+    fat_type: FatType, total_sectors: int, sector_size: int, cluster_size: int, root_entries: int
+) -> FatGeometry:
     """Smallest FAT that covers every cluster it leaves room for (fixed-point iteration)."""
     reserved = 32 if fat_type == "fat32" else 1
-    geometry = FatGeometry(fat_type, sector_size, cluster_size // sector_size, total_sectors, reserved, 2, 1,
-                           0 if fat_type == "fat32" else root_entries)
+    geometry = FatGeometry(
+        fat_type,
+        sector_size,
+        cluster_size // sector_size,
+        total_sectors,
+        reserved,
+        2,
+        1,
+        0 if fat_type == "fat32" else root_entries,
+    )
     bits = FAT_BITS[fat_type]
     for _ in range(64):
         clusters = max(geometry.cluster_count, 0)
         needed = ((clusters + 2) * bits + 8 * sector_size - 1) // (8 * sector_size)
         if needed <= geometry.fat_size_sectors:
             return geometry
-        geometry = FatGeometry(fat_type, sector_size, geometry.sectors_per_cluster, total_sectors, reserved, 2,
-                               needed, geometry.root_entries)
+        geometry = FatGeometry(
+            fat_type,
+            sector_size,
+            geometry.sectors_per_cluster,
+            total_sectors,
+            reserved,
+            2,
+            needed,
+            geometry.root_entries,
+        )
     return geometry  # pragma: no cover - converges in a few steps
 
 
@@ -126,8 +156,14 @@ def _type_of(cluster_count: int) -> FatType:
     return "fat32"
 
 
-def plan_geometry(size: int, *, sector_size: int = 512, fat_type: FatType | None = None,
-                  cluster_size: int | None = None, root_entries: int | None = None) -> FatGeometry:
+def plan_geometry(
+    size: int,
+    *,
+    sector_size: int = 512,
+    fat_type: FatType | None = None,
+    cluster_size: int | None = None,
+    root_entries: int | None = None,
+) -> FatGeometry:
     """Choose a valid geometry, or explain in one line why none exists.
 
     Raises:
@@ -150,7 +186,9 @@ def plan_geometry(size: int, *, sector_size: int = 512, fat_type: FatType | None
     entries = 512 if root_entries is None else root_entries
     if entries <= 0 or entries > 0xFFFF or (entries * 32) % sector_size:
         raise EvidenceError(f"root entries must fill whole sectors (multiple of {sector_size // 32})")
-    candidates: list[FatType] = [fat_type] if fat_type else [default_fat_type(size), "fat12", "fat16", "fat32"]
+    candidates: list[FatType] = (
+        [fat_type] if fat_type else [default_fat_type(size), "fat12", "fat16", "fat32"]
+    )
     reasons: list[str] = []
     for candidate in dict.fromkeys(candidates):
         try:

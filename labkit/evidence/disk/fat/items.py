@@ -15,7 +15,6 @@ from labkit.errors import EvidenceError
 from .models import FatAttributes
 from .short_names import ShortName, check_long_name, upper
 
-ROOT_HANDLE = 0
 SLOT_SIZE = 32
 
 
@@ -38,7 +37,7 @@ class Item:
     size: int = 0
     deleted: bool = False
     wiped: bool = False
-    data_owner: int = 0  # whose data the clusters hold: a rename remnant shares its item's
+    data_owner: int = 0  # version of the data in the clusters: a rename remnant shares its item's
     children: dict[str, Item] = field(default_factory=dict)  # live children by upper-cased long name
     slots: bytearray = field(default_factory=bytearray)  # directory contents
     short_names: set[bytes] = field(default_factory=set)  # short names of live children

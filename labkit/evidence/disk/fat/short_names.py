@@ -66,7 +66,9 @@ def windows_name_hash(name: str) -> str:
     product -= ((product * 1152921497) >> 60) * 1000000007
     checksum = product & 0xFFFF
     reversed_nibbles = (
-        ((checksum & 0xF000) >> 12) | ((checksum & 0x0F00) >> 4) | ((checksum & 0x00F0) << 4)
+        ((checksum & 0xF000) >> 12)
+        | ((checksum & 0x0F00) >> 4)
+        | ((checksum & 0x00F0) << 4)
         | ((checksum & 0x000F) << 12)
     )
     return f"{reversed_nibbles:04X}"

@@ -20,7 +20,9 @@ def _check(value: date, what: str) -> None:
     if isinstance(value, datetime) and value.tzinfo is not None:
         raise EvidenceError(f"{what} time must be naive local wall-clock time, got {value.isoformat()}")
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise EvidenceError(f"{what} time {value.isoformat()} is outside FAT's range {FIRST_YEAR}-{LAST_YEAR}")
+        raise EvidenceError(
+            f"{what} time {value.isoformat()} is outside FAT's range {FIRST_YEAR}-{LAST_YEAR}"
+        )
 
 
 def round_created(value: datetime) -> datetime:

@@ -11,27 +11,27 @@ the data, allocation is next-fit (Windows/Linux) or first-fit.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from datetime import datetime
 from typing import BinaryIO
 
-from labkit.errors import DiskFullError, EvidenceError
+from labkit.errors import EvidenceError
 
-from .directory_entries import attribute_byte, dot_entries, label_entry, long_name_slots, short_entry
+from .directory_entries import dot_entries, label_entry
+from .directory_slots import DirectorySlots
 from .fat_table import FatTable
 from .geometry import FatGeometry, plan_geometry
-from .items import ROOT_HANDLE, SLOT_SIZE, Item, name_key, split_path
-from .models import AllocationPolicy, FatAttributes, FatEntry, FatTimes, FatType, FatVolumeFacts
+from .items import SLOT_SIZE, Item, name_key
+from .models import AllocationPolicy, FatAttributes, FatEntry, FatTimes, FatType
 from .short_names import ShortName, make_short_name
 from .timestamps import round_accessed, round_created, round_modified
 from .volume_output import VolumeOutput
 
-MAX_DIRECTORY_SLOTS = 65536
 FIRST_INODE = 3  # TSK numbers every 32-byte slot from the first root-directory sector on
 DIRECTORY_ATTRIBUTES = FatAttributes(archive=False)
-_DELETED = 0xE5
 
 
-class FatVolume(VolumeOutput):
+class FatVolume(DirectorySlots, VolumeOutput):
     """A FAT volume being written into ``sink`` at byte ``offset``."""
 
     def __init__(
@@ -61,7 +61,11 @@ class FatVolume(VolumeOutput):
         if not 0 <= hidden_sectors <= 0xFFFFFFFF:
             raise EvidenceError(f"hidden sectors must fit in 32 bits, got {hidden_sectors}")
         self._geometry: FatGeometry = plan_geometry(
-            size, sector_size=sector_size, fat_type=fat_type, cluster_size=cluster_size, root_entries=root_entries
+            size,
+            sector_size=sector_size,
+            fat_type=fat_type,
+            cluster_size=cluster_size,
+            root_entries=root_entries,
         )
         self._sink, self._base = sink, offset
         self._codepage = codepage
@@ -72,26 +76,31 @@ class FatVolume(VolumeOutput):
         self._format_time = round_modified(format_time)
         self._fat = FatTable(self._geometry.fat_bits, self._geometry.cluster_count, 0xF8)
         self._items: list[Item] = []
+        self._data_versions = itertools.count(1)  # who last wrote each cluster, see FatTable.owner
         self._root = self._new_item(
             "", ShortName(b" " * 11, 0, False), None, DIRECTORY_ATTRIBUTES, True, FatTimes()
         )
         self._items.append(self._root)
         if self._geometry.fat_type == "fat32":
             self._root.clusters = self._fat.allocate(1, "first-fit")
-            self._fat.claim(self._root.clusters, ROOT_HANDLE)
+            self._fat.claim(self._root.clusters, self._root.data_owner)
         if self._label_text != "NO NAME":
             self._append_slots(self._root, [label_entry(self._label, self._format_time)])
 
     # ----------------------------------------------------------------- creating
-    def mkdir(self, path: str, times: FatTimes | None = None, attributes: FatAttributes | None = None) -> FatEntry:
+    def mkdir(
+        self, path: str, times: FatTimes | None = None, attributes: FatAttributes | None = None
+    ) -> FatEntry:
         """Create a directory (its parent must exist) with ``.`` and ``..``."""
         parent, name = self._parent_and_name(path)
         item = self._plan_item(parent, name, times, attributes or DIRECTORY_ATTRIBUTES, is_directory=True)
         self._reserve(parent, item, data_clusters=1)
         item.clusters = self._fat.allocate(1, self._allocation)
-        self._fat.claim(item.clusters, item.handle)
+        self._fat.claim(item.clusters, item.data_owner)
         parent_cluster = 0 if parent is self._root else parent.clusters[0]
-        item.slots += dot_entries(item.clusters[0], parent_cluster, item.created, item.modified, item.accessed)
+        item.slots += dot_entries(
+            item.clusters[0], parent_cluster, item.created, item.modified, item.accessed
+        )
         self._link(parent, item)
         return self.entry(item.handle)
 
@@ -104,10 +113,11 @@ class FatVolume(VolumeOutput):
         view = memoryview(data).cast("B")
         self._check_size(len(view))
         self._reserve(parent, item, data_clusters=self._clusters_for(len(view)))
+        self._link(parent, item)  # entry first, as drivers do: a growing directory takes its cluster first
         item.clusters = self._fat.allocate(self._clusters_for(len(view)), self._allocation)
         item.size = len(view)
-        self._write_clusters(item.clusters, view, owner=item.handle)
-        self._link(parent, item)
+        self._write_clusters(item.clusters, view, owner=item.data_owner)
+        self._store_short_entry(item)
         return self.entry(item.handle)
 
     # ---------------------------------------------------------------- modifying
@@ -126,7 +136,8 @@ class FatVolume(VolumeOutput):
             item.clusters = old[:needed]
             self._fat.chain(item.clusters)
         item.size = len(view)
-        self._write_clusters(item.clusters, view, owner=item.handle)
+        item.data_owner = next(self._data_versions)  # a rename remnant keeps showing the old data
+        self._write_clusters(item.clusters, view, owner=item.data_owner)
         item.attributes = dataclasses.replace(item.attributes, archive=True)
         self._apply_times(item, times or FatTimes())
         self._store_short_entry(item)
@@ -151,8 +162,13 @@ class FatVolume(VolumeOutput):
             old_parent.adopt(item)
             raise
         remnant = dataclasses.replace(
-            item, handle=len(self._items), deleted=True, clusters=list(item.clusters),
-            children={}, slots=bytearray(), short_names=set(),
+            item,
+            handle=len(self._items),
+            deleted=True,
+            clusters=list(item.clusters),
+            children={},
+            slots=bytearray(),
+            short_names=set(),
         )
         self._items.append(remnant)
         self._mark_deleted_slots(item)
@@ -179,7 +195,8 @@ class FatVolume(VolumeOutput):
         item = self._live_file(path)
         if not fill:
             raise EvidenceError("wipe fill pattern must not be empty")
-        self._fill_clusters(item.clusters, fill, owner=item.handle)
+        item.data_owner = next(self._data_versions)
+        self._fill_clusters(item.clusters, fill, owner=item.data_owner)
         item.wiped = True
         self._delete(item)
         return self.entry(item.handle)
@@ -216,7 +233,8 @@ class FatVolume(VolumeOutput):
             path=item.path,
             long_name=item.long_name,
             short_name=item.short.text(self._codepage),
-            inode=FIRST_INODE + (offset - self._geometry.first_root_sector * self._geometry.sector_size) // 32,
+            inode=FIRST_INODE
+            + (offset - self._geometry.first_root_sector * self._geometry.sector_size) // 32,
             dir_entry_offset=offset,
             long_name_slots=item.long_name_slots,
             first_cluster=first,
@@ -237,17 +255,33 @@ class FatVolume(VolumeOutput):
         return tuple(self.entry(item.handle) for item in self._items[1:])
 
     # ---------------------------------------------------------------- internals
-    def _new_item(self, name: str, short: ShortName, parent: Item | None, attributes: FatAttributes,
-                  is_directory: bool, times: FatTimes) -> Item:
+    def _new_item(
+        self,
+        name: str,
+        short: ShortName,
+        parent: Item | None,
+        attributes: FatAttributes,
+        is_directory: bool,
+        times: FatTimes,
+    ) -> Item:
         created = round_created(times.created or self._format_time)
         modified = round_modified(times.modified or self._format_time)
         accessed = round_accessed(times.accessed or modified.date())
-        item = Item(len(self._items), name, short, parent, attributes, is_directory, created, modified, accessed)
-        item.data_owner = item.handle
+        item = Item(
+            len(self._items), name, short, parent, attributes, is_directory, created, modified, accessed
+        )
+        item.data_owner = next(self._data_versions)
         return item
 
-    def _plan_item(self, parent: Item, name: str, times: FatTimes | None, attributes: FatAttributes,
-                   *, is_directory: bool) -> Item:
+    def _plan_item(
+        self,
+        parent: Item,
+        name: str,
+        times: FatTimes | None,
+        attributes: FatAttributes,
+        *,
+        is_directory: bool,
+    ) -> Item:
         if name_key(name) in parent.children:
             raise EvidenceError(f"{(parent.path.rstrip('/') + '/' + name)!r} already exists")
         short = make_short_name(name, lambda raw: raw in parent.short_names, self._codepage)
@@ -257,36 +291,6 @@ class FatVolume(VolumeOutput):
                 round_accessed(value)
         return self._new_item(name, short, parent, attributes, is_directory, times)
 
-    def _link(self, parent: Item, item: Item) -> None:
-        """Append the item's slots to its parent and make it visible by name."""
-        if item.handle == len(self._items):
-            self._items.append(item)
-        lfn = long_name_slots(item.long_name, item.short.raw) if item.short.needs_long_name else []
-        item.long_name_slots = len(lfn)
-        item.slot = self._append_slots(parent, [*lfn, self._short_entry_bytes(item)]) + len(lfn)
-        item.parent = parent
-        parent.adopt(item)
-
-    def _short_entry_bytes(self, item: Item) -> bytes:
-        return short_entry(
-            item.short.raw,
-            attributes=attribute_byte(item.attributes, is_directory=item.is_directory),
-            case_flags=item.short.case_flags,
-            first_cluster=item.clusters[0] if item.clusters else 0,
-            size=0 if item.is_directory else item.size,
-            created=item.created,
-            modified=item.modified,
-            accessed=item.accessed,
-        )
-
-    def _store_short_entry(self, item: Item) -> None:
-        if item.parent is None:
-            raise EvidenceError("the root directory has no directory entry")
-        if item.deleted:
-            raise EvidenceError(f"{item.path!r} is deleted")
-        start = item.slot * SLOT_SIZE
-        item.parent.slots[start : start + SLOT_SIZE] = self._short_entry_bytes(item)
-
     def _apply_times(self, item: Item, times: FatTimes) -> None:
         if times.created is not None:
             item.created = round_created(times.created)
@@ -294,54 +298,6 @@ class FatVolume(VolumeOutput):
             item.modified = round_modified(times.modified)
         if times.accessed is not None:
             item.accessed = round_accessed(times.accessed)
-
-    def _slots_free_in(self, directory: Item, count: int) -> int:
-        """Clusters the directory must grow by to take ``count`` more slots."""
-        needed = len(directory.slots) + count * SLOT_SIZE
-        if directory is self._root and self._geometry.fat_type != "fat32":
-            if needed > self._geometry.root_entries * SLOT_SIZE:
-                raise DiskFullError(
-                    f"the {self._geometry.fat_type.upper()} root directory is full "
-                    f"({self._geometry.root_entries} entries); plant files in a subdirectory"
-                )
-            return 0
-        if needed > MAX_DIRECTORY_SLOTS * SLOT_SIZE:
-            raise DiskFullError(f"directory {directory.path!r} cannot hold more than {MAX_DIRECTORY_SLOTS} entries")
-        cluster_size = self._geometry.cluster_size
-        return max(0, -(-needed // cluster_size) - len(directory.clusters))
-
-    def _reserve(self, parent: Item, item: Item, *, data_clusters: int) -> None:
-        """Fail before writing anything when the entry or its data will not fit."""
-        slot_count = 1 + (-(-len(item.long_name.encode("utf-16-le")) // 26) if item.short.needs_long_name else 0)
-        total = self._slots_free_in(parent, slot_count) + data_clusters
-        if total > self._fat.free_count:
-            raise DiskFullError(
-                f"{item.long_name!r} does not fit: {total} clusters needed, {self._fat.free_count} free"
-            )
-
-    def _append_slots(self, directory: Item, slots: list[bytes]) -> int:
-        growth = self._slots_free_in(directory, len(slots))
-        if growth:
-            directory.clusters = directory.clusters + self._fat.allocate(growth, self._allocation)
-            self._fat.chain(directory.clusters)
-            self._fat.claim(directory.clusters, directory.handle)
-        first = len(directory.slots) // SLOT_SIZE
-        for slot in slots:
-            directory.slots += slot
-        return first
-
-    def _slot_offset(self, directory: Item, slot: int) -> int:
-        geometry = self._geometry
-        position = slot * SLOT_SIZE
-        if directory is self._root and geometry.fat_type != "fat32":
-            return geometry.first_root_sector * geometry.sector_size + position
-        cluster = directory.clusters[position // geometry.cluster_size]
-        return geometry.cluster_offset(cluster) + position % geometry.cluster_size
-
-    def _mark_deleted_slots(self, item: Item) -> None:
-        assert item.parent is not None
-        for slot in range(item.slot - item.long_name_slots, item.slot + 1):
-            item.parent.slots[slot * SLOT_SIZE] = _DELETED
 
     def _delete(self, item: Item) -> None:
         if item.is_directory:
@@ -359,30 +315,10 @@ class FatVolume(VolumeOutput):
             return False
         if item.wiped:
             return True
-        used, owner = self._fat.used, self._fat.owner
-        return any(used[c] or owner[c] != item.data_owner for c in item.clusters)
-
-    def _resolve(self, path: str) -> Item:
-        node = self._root
-        for part in split_path(path):
-            child = node.children.get(name_key(part)) if node.is_directory else None
-            if child is None:
-                raise EvidenceError(f"{path!r} does not exist on the volume")
-            node = child
-        return node
-
-    def _parent_and_name(self, path: str) -> tuple[Item, str]:
-        parts = split_path(path)
-        parent = self._resolve("/".join(parts[:-1])) if len(parts) > 1 else self._root
-        if not parent.is_directory:
-            raise EvidenceError(f"{parent.path!r} is not a directory")
-        return parent, parts[-1]
-
-    def _live_file(self, path: str) -> Item:
-        item = self._resolve(path)
-        if item.is_directory:
-            raise EvidenceError(f"{path!r} is a directory, not a file")
-        return item
+        # Every write claims its clusters for the writer's data version, so a cluster still holding
+        # this item's version (even if a renamed live copy now holds it) keeps the item's data.
+        owner = self._fat.owner
+        return any(owner[c] != item.data_owner for c in item.clusters)
 
     def _clusters_for(self, size: int) -> int:
         return -(-size // self._geometry.cluster_size)
@@ -408,4 +344,3 @@ def _volume_label(text: str, codepage: str) -> tuple[str, bytes]:
     if not raw.strip() or len(raw) > 11 or any(c < 0x20 or chr(c) in '"*+,./:;<=>?[\\]|' for c in raw):
         raise EvidenceError(f"volume label {text!r} must be 1-11 characters without punctuation like . / : *")
     return label, raw.ljust(11, b" ")
-

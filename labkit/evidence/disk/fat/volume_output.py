@@ -129,12 +129,17 @@ class VolumeOutput:
         geometry = self._geometry
         sector = geometry.sector_size
         boot = build_boot_sector(
-            geometry, oem_name=self._oem_name, label=self._label, serial=self._serial,
+            geometry,
+            oem_name=self._oem_name,
+            label=self._label,
+            serial=self._serial,
             hidden_sectors=self._hidden_sectors,
         )
         self._write_at(0, boot)
         if geometry.fat_type == "fat32":
-            fsinfo = build_fsinfo(geometry, free_count=self._fat.free_count, next_free=self._fat.last_allocated)
+            fsinfo = build_fsinfo(
+                geometry, free_count=self._fat.free_count, next_free=self._fat.last_allocated
+            )
             self._write_at(FSINFO_SECTOR * sector, fsinfo)
             self._write_at(BACKUP_BOOT_SECTOR * sector, boot + fsinfo)
         table = self._fat.to_bytes().ljust(geometry.fat_size_sectors * sector, b"\x00")
@@ -156,7 +161,9 @@ class VolumeOutput:
         cluster_size = self._geometry.cluster_size
         position = 0
         for first, count in cluster_runs(clusters):
-            self._write_at(self._geometry.cluster_offset(first), data[position : position + count * cluster_size])
+            self._write_at(
+                self._geometry.cluster_offset(first), data[position : position + count * cluster_size]
+            )
             position += count * cluster_size
         self._fat.claim(clusters, owner)
 
@@ -182,6 +189,7 @@ class VolumeOutput:
         content = bytes(directory.slots).ljust(len(directory.clusters) * cluster_size, b"\x00")
         position = 0
         for first, count in cluster_runs(directory.clusters):
-            self._write_at(geometry.cluster_offset(first), content[position : position + count * cluster_size])
+            self._write_at(
+                geometry.cluster_offset(first), content[position : position + count * cluster_size]
+            )
             position += count * cluster_size
-

@@ -40,9 +40,19 @@ VOCABULARY = Vocabulary(
         "Financial Controller",
     ),
     months=(
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),  # fmt: skip
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
     date_pattern="{day} {month} {year}",
     business_sentences=(
         "We confirm that invoice No. {number} of {date} has been paid in full.",

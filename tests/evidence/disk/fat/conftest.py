@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,13 +18,19 @@ def new_volume(tmp_path: Path) -> Iterator[Callable[..., tuple[FatVolume, Path]]
     """Factory: ``new_volume(fat_type, **options)`` -> (volume, image path); sinks closed afterwards."""
     sinks = []
 
-    def make(fat_type: str = "fat32", *, size: int | None = None, offset: int = 0, name: str = "volume.img",
-             **options: object) -> tuple[FatVolume, Path]:
+    def make(
+        fat_type: str = "fat32",
+        *,
+        size: int | None = None,
+        offset: int = 0,
+        name: str = "volume.img",
+        **options: object,
+    ) -> tuple[FatVolume, Path]:
         size = size or SIZES[fat_type]
         image = tmp_path / name
         with open(image, "wb") as created:
             created.truncate(offset + size)
-        sink = open(image, "r+b")  # noqa: SIM115 - closed by the fixture
+        sink = open(image, "r+b")
         sinks.append(sink)
         options.setdefault("serial", 0x1234ABCD)
         options.setdefault("format_time", FORMAT_TIME)
@@ -32,3 +40,17 @@ def new_volume(tmp_path: Path) -> Iterator[Callable[..., tuple[FatVolume, Path]]
     yield make
     for sink in sinks:
         sink.close()
+
+
+@pytest.fixture
+def utc_process() -> Iterator[None]:
+    """pytsk3 turns FAT local times into epochs with the process time zone: make it UTC for the test."""
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if previous is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = previous
+    time.tzset()

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from labkit.grading.answer_types.choice_answer import ChoiceAnswer
+
+CHOICES = ["FAT12", "FAT16", "FAT32", "exFAT"]
+
+
+def judge(given: str, answer: str = "FAT16", choices: list[str] = CHOICES) -> str:
+    answer_type = ChoiceAnswer({"choices": choices})
+    return answer_type.check_given(answer_type.expect(answer), given).reason
+
+
+@pytest.mark.parametrize("given", ["FAT16", "fat16", " Fat16 ", "b", "B", "b)", "(b)", "2", "2."])
+def test_accepts_text_letter_or_number(given: str) -> None:
+    assert judge(given) == "accepted"
+
+
+@pytest.mark.parametrize("given", ["a", "3", "FAT32", "c"])
+def test_other_choices_are_wrong(given: str) -> None:
+    assert judge(given) == "wrong"
+
+
+@pytest.mark.parametrize("given", ["e", "5", "0", "NTFS", "FAT 16"])
+def test_not_a_choice(given: str) -> None:
+    assert judge(given) == "wrong: not one of the choices (write a-d, 1-4 or the text)"
+
+
+def test_text_wins_over_numbers_when_choices_are_numbers() -> None:
+    assert judge("4", answer="4", choices=["8", "4", "2"]) == "accepted"
+    assert judge("2", answer="4", choices=["8", "4", "2"]) == "wrong"
+
+
+def test_invalid_options_and_key_answers() -> None:
+    with pytest.raises(ValidationError):
+        ChoiceAnswer({"choices": ["only one"]})
+    with pytest.raises(ValidationError):
+        ChoiceAnswer({"choices": ["Yes", "yes "]})
+    with pytest.raises(ValueError):
+        ChoiceAnswer({"choices": CHOICES}).expect("NTFS")
+
+
+def test_sheet_hint_lists_letters() -> None:
+    assert ChoiceAnswer({"choices": ["x", "y"]}).sheet_hint() == ["  a) x", "  b) y"]

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from labkit.grading.answer_types.hash_answer import HashAnswer
+
+DATA = b"ledger.xlsx contents"
+SHA256 = hashlib.sha256(DATA).hexdigest()
+SHA1 = hashlib.sha1(DATA).hexdigest()
+MD5 = hashlib.md5(DATA).hexdigest()
+
+
+def judge(given: str, answer: str = SHA256, **options: object) -> str:
+    answer_type = HashAnswer(options)
+    return answer_type.check_given(answer_type.expect(answer), given).reason
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        SHA256,
+        SHA256.upper(),
+        " ".join(SHA256[i : i + 8] for i in range(0, 64, 8)),
+        ":".join(SHA256[i : i + 2] for i in range(0, 64, 2)),
+        "-".join(SHA256[i : i + 4] for i in range(0, 64, 4)),
+        "0x" + SHA256,
+        f"{SHA256}  /mnt/evidence/ledger.xlsx",  # sha256sum output
+        f"SHA256 (ledger.xlsx) = {SHA256}",  # BSD-style output
+    ],
+)
+def test_accepted_spellings(given: str) -> None:
+    assert judge(given) == "accepted"
+
+
+def test_wrong_length_names_the_algorithm_it_looks_like() -> None:
+    assert judge(SHA1) == "wrong: not a SHA-256 (40 hex digits looks like SHA-1)"
+    assert judge(MD5) == "wrong: not a SHA-256 (32 hex digits looks like MD5)"
+    assert judge(SHA256[:50]) == "wrong: not a SHA-256 (50 hex digits, expected 64)"
+
+
+def test_near_miss_and_garbage() -> None:
+    flipped = SHA256[:-1] + ("0" if SHA256[-1] != "0" else "1")
+    assert judge(flipped) == "wrong"
+    assert judge("not a hash") == "wrong: not a hexadecimal digest"
+    assert judge("g" * 64) == "wrong: not a hexadecimal digest"
+    assert judge(f"{MD5}  ledger.xlsx") == "wrong: not a SHA-256 (32 hex digits looks like MD5)"
+
+
+def test_algorithm_inferred_or_declared() -> None:
+    assert judge(MD5.upper(), answer=MD5) == "accepted"
+    assert judge(SHA1, answer=SHA1, algorithm="sha1") == "accepted"
+    with pytest.raises(ValueError):
+        HashAnswer({"algorithm": "sha1"}).expect(SHA256)
+    with pytest.raises(ValueError):
+        HashAnswer().expect("abc")
