@@ -17,12 +17,12 @@ from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 from faker import Faker
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from labkit.registry import Registry
 from labkit.scenario.data import kazakh_names
 from labkit.scenario.templating import render_template
-from labkit.scenario.time_expressions import evaluate
+from labkit.scenario.time_expressions import TimeExpressionError, evaluate, parse_time_expression
 from labkit.scenario.transliteration import to_ascii
 
 VARIABLE_TYPES: Registry[type[VariableType]] = Registry("variable type")
@@ -118,12 +118,16 @@ class IPv4Variable(VariableType):
     type: Literal["ipv4"]
     network: str = "192.168.1.0/24"
 
-    @model_validator(mode="after")
-    def _network_valid(self) -> IPv4Variable:
-        net = ipaddress.IPv4Network(self.network, strict=False)
+    @field_validator("network")
+    @classmethod
+    def _network_valid(cls, value: str) -> str:
+        try:
+            net = ipaddress.IPv4Network(value, strict=False)
+        except ValueError:
+            raise ValueError(f"{value!r} is not an IPv4 network (write e.g. 10.0.0.0/24)") from None
         if net.num_addresses < 4:
-            raise ValueError(f"network {self.network} is too small to draw a host address from")
-        return self
+            raise ValueError(f"network {value} is too small to draw a host address from (use /30 or larger)")
+        return value
 
     def draw(self, rng: Random, ctx: DrawContext) -> str:
         net = ipaddress.IPv4Network(self.network, strict=False)
@@ -136,17 +140,30 @@ class DatetimeVariable(VariableType):
     between: tuple[str, str]
     office_hours: bool = Field(False, description="only 08:00-19:00 on weekdays")
 
+    @field_validator("between")
+    @classmethod
+    def _expressions(cls, value: tuple[str, str]) -> tuple[str, str]:
+        for text in value:
+            try:
+                parse_time_expression(text)
+            except TimeExpressionError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
     def draw(self, rng: Random, ctx: DrawContext) -> datetime:
         start = evaluate(self.between[0], variables=ctx.values, zone=ctx.zone)
         end = evaluate(self.between[1], variables=ctx.values, zone=ctx.zone)
         if end <= start:
-            raise ValueError(f"window is empty: {start.isoformat()} is not before {end.isoformat()}")
+            raise ValueError(
+                f"the window is empty: its end {end.isoformat()} is not after its start {start.isoformat()}; "
+                "write 'between: [START, END]' with START first"
+            )
         span = int((end - start).total_seconds())
         for _ in range(1000):
             value = start + timedelta(seconds=rng.randrange(span))
             if not self.office_hours or (value.weekday() < 5 and 8 <= value.hour < 19):
                 return value
-        raise ValueError("no office hours inside the window")
+        raise ValueError("the window holds no office hours (08:00-19:00, Monday-Friday); widen it or drop office_hours")
 
 
 class IntegerVariable(VariableType):
@@ -154,11 +171,17 @@ class IntegerVariable(VariableType):
     type: Literal["integer"]
     min: int
     max: int
-    step: int = 1
+    step: int = Field(1, ge=1)
+
+    @field_validator("max")
+    @classmethod
+    def _range(cls, value: int, info: ValidationInfo) -> int:
+        low = info.data.get("min")
+        if low is not None and value < low:
+            raise ValueError(f"max {value} is below min {low}: swap them")
+        return value
 
     def draw(self, rng: Random, ctx: DrawContext) -> int:
-        if self.max < self.min:
-            raise ValueError(f"max {self.max} is below min {self.min}")
         return rng.randrange(self.min, self.max + 1, self.step)
 
 

@@ -49,7 +49,9 @@ class DiskRuntime:
         self.raw_path = raw_path
         fs = spec.filesystem
         self.image = RawDiskImage(raw_path, spec.size, scheme=spec.partitioning, disk_id=disk_id_seed)
-        self.partition = self.image.add_partition(PartitionSpec(size=None, type=fs.type))
+        self.partition = self.image.add_partition(
+            PartitionSpec(size=None, type=fs.type, name="Basic data partition" if spec.partitioning == "gpt" else "")
+        )
         self.volume = FatVolume(
             self.image.file,
             offset=self.partition.offset,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from labkit import __version__
 from labkit.evidence.disk.ewf_writer import EwfMetadata, write_e01
 from labkit.evidence.disk.raw_image import hash_file
+from labkit.errors import EvidenceError
 from labkit.scenario.loader import Scenario
+from labkit.scenario.model import DiskSpec, HostSpec
 from labkit.scenario.time_expressions import TimeExpressionError, evaluate
 from labkit.scenario.variant import Variant
 from labkit.seeding import derive_int, rng_for
@@ -21,17 +23,27 @@ from labkit.story.facts import FactBook
 def build_disks(scenario: Scenario, variant: Variant, ctx: StoryContext, work_dir: Path) -> None:
     """Create every disk's image and empty file system, formatted before the story starts."""
     first = variant.schedule[0].when if variant.schedule else None
-    for host, disk in scenario.disks():
-        zone = _zone(host.timezone)
-        rng = rng_for(variant.seed, "format", disk.id)
-        formatted = (first or evaluate("2026-01-01", variables={}, zone=zone)) - timedelta(
-            days=rng.randrange(20, 400), seconds=rng.randrange(86400))
-        ctx.disks[disk.id] = DiskRuntime(
-            disk, zone, work_dir / f"{disk.id}.dd",
-            disk_id_seed=derive_int(variant.seed, "disk-signature", disk.id, bits=32),
-            serial=derive_int(variant.seed, "volume-serial", disk.id, bits=32),
-            format_time=formatted.astimezone(zone).replace(tzinfo=None),
-        )
+    for h, host in enumerate(scenario.spec.hosts):
+        for d, disk in enumerate(host.disks):
+            try:
+                _build_disk(variant, ctx, work_dir, host, disk, first)
+            except EvidenceError as exc:
+                raise scenario.error_at(["hosts", h, "disks", d], str(exc),
+                                        hint="choose a larger size, another file system type or cluster size") from None
+
+
+def _build_disk(variant: Variant, ctx: StoryContext, work_dir: Path, host: HostSpec, disk: DiskSpec,
+                first: datetime | None) -> None:
+    zone = _zone(host.timezone)
+    rng = rng_for(variant.seed, "format", disk.id)
+    formatted = (first or evaluate("2026-01-01", variables={}, zone=zone)) - timedelta(
+        days=rng.randrange(20, 400), seconds=rng.randrange(86400))
+    ctx.disks[disk.id] = DiskRuntime(
+        disk, zone, work_dir / f"{disk.id}.dd",
+        disk_id_seed=derive_int(variant.seed, "disk-signature", disk.id, bits=32),
+        serial=derive_int(variant.seed, "volume-serial", disk.id, bits=32),
+        format_time=formatted.astimezone(zone).replace(tzinfo=None),
+    )
 
 
 def finish_disks(scenario: Scenario, variant: Variant, ctx: StoryContext, book: FactBook, work_dir: Path,

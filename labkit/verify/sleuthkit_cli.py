@@ -115,8 +115,8 @@ def mmls_starts(image: Path) -> list[int]:
         return []
     starts = []
     for line in result.stdout.decode("utf-8", "replace").splitlines():
-        match = re.match(r"^\d+:\s+(\d+:\d+|\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(.*)$", line)
-        if match and ":" in match[1] and not match[1].startswith("Meta") and match[1] != "-------":
+        match = re.match(r"^\d+:\s+(\S+)\s+(\d+)\s+(\d+)\s+(\d+)", line)
+        if match and match[1] not in ("Meta", "-------"):
             starts.append(int(match[2]))
     return starts
 
