@@ -8,8 +8,10 @@ back with The Sleuth Kit, never with labkit's own code.
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .measure import BenchmarkError
@@ -20,10 +22,11 @@ VOLUME_LABEL_SUFFIX = " (Volume Label Entry)"
 
 @dataclass(frozen=True)
 class TreeEntry:
-    """One live entry as fls lists it: directory flag, size and TSK metadata address."""
+    """One live entry as fls lists it: directory flag, size, modification time and TSK address."""
 
     is_directory: bool
     size: int
+    modified: str  # as fls prints it with TZ=UTC, e.g. "2024-03-04 08:00:00 (UTC)"
     inode: int
 
 
@@ -42,6 +45,7 @@ def list_tree(image: Path) -> dict[str, TreeEntry]:
         text=True,
         encoding="utf-8",
         errors="surrogateescape",
+        env={**os.environ, "TZ": "UTC"},  # both images were written with TZ=UTC
         check=False,
     )
     if result.returncode != 0:
@@ -53,7 +57,7 @@ def list_tree(image: Path) -> dict[str, TreeEntry]:
         name = fields[1]
         if kind.lower().startswith("v/") or name.endswith(VOLUME_LABEL_SUFFIX):
             continue  # $MBR, $FAT1, $FAT2, $OrphanFiles, the label
-        tree[name] = TreeEntry(kind.startswith("d/"), int(fields[6]), int(address.rstrip(":")))
+        tree[name] = TreeEntry(kind.startswith("d/"), int(fields[6]), fields[2], int(address.rstrip(":")))
     return tree
 
 
@@ -78,33 +82,50 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def source_tree_listing(root: Path) -> dict[str, tuple[bool, int]]:
-    """The source tree as (is_directory, size) by path, sizes of folders left at 0."""
-    listing: dict[str, tuple[bool, int]] = {}
+@dataclass(frozen=True)
+class SourceEntry:
+    """One source file or folder; folders have size 0 and no time (mcopy stamps them "now")."""
+
+    is_directory: bool
+    size: int
+    modified: str
+
+
+def source_tree_listing(root: Path) -> dict[str, SourceEntry]:
+    """The source tree by relative path, times formatted as fls prints them with TZ=UTC."""
+    listing: dict[str, SourceEntry] = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root).as_posix()
-        listing[relative] = (True, 0) if path.is_dir() else (False, path.stat().st_size)
+        if path.is_dir():
+            listing[relative] = SourceEntry(True, 0, "")
+        else:
+            status = path.stat()
+            modified = datetime.fromtimestamp(status.st_mtime, UTC).strftime("%Y-%m-%d %H:%M:%S (UTC)")
+            listing[relative] = SourceEntry(False, status.st_size, modified)
     return listing
 
 
-def tree_differences(source: dict[str, tuple[bool, int]], image: dict[str, TreeEntry]) -> list[str]:
-    """What differs between the source tree and an image's tree (folder sizes are not compared)."""
+def tree_differences(source: dict[str, SourceEntry], image: dict[str, TreeEntry]) -> list[str]:
+    """What differs between the source tree and an image's: names, kinds, file sizes and mtimes."""
     differences = [f"missing {path}" for path in sorted(source.keys() - image.keys())]
     differences += [f"unexpected {path}" for path in sorted(image.keys() - source.keys())]
     for path in sorted(source.keys() & image.keys()):
-        is_directory, size = source[path]
-        entry = image[path]
-        if entry.is_directory != is_directory or (not is_directory and entry.size != size):
-            differences.append(f"{path}: source {size} bytes, image {entry.size} bytes")
+        want, got = source[path], image[path]
+        if got.is_directory != want.is_directory:
+            differences.append(f"{path}: a {'folder' if want.is_directory else 'file'} in the source")
+        elif not want.is_directory and (got.size, got.modified) != (want.size, want.modified):
+            differences.append(
+                f"{path}: source {want.size} bytes {want.modified}, image {got.size} bytes {got.modified}"
+            )
     return differences
 
 
-def hash_sample(listing: dict[str, tuple[bool, int]], count: int) -> list[str]:
+def hash_sample(listing: dict[str, SourceEntry], count: int) -> list[str]:
     """A deterministic spread of files to hash: the largest, the non-ASCII-named first, then evenly spaced."""
-    files = [path for path, (is_directory, _) in listing.items() if not is_directory]
+    files = [path for path, entry in listing.items() if not entry.is_directory]
     if not files:
         return []
-    chosen = [max(files, key=lambda path: (listing[path][1], path))]
+    chosen = [max(files, key=lambda path: (listing[path].size, path))]
     chosen += [path for path in files if not path.isascii()][:1]
     step = max(1, len(files) // max(1, count))
     chosen += files[::step]

@@ -60,7 +60,10 @@ def render_table(result: BenchmarkResult) -> str:
         lines.append(f"fls trees DIFFER from the source in {len(check.differences)} place(s):")
         lines += [f"  {difference}" for difference in check.differences[:MAX_LISTED_PROBLEMS]]
     else:
-        lines.append(f"fls -r -p: both images hold the source tree ({check.entries:,} entries: names, sizes)")
+        lines.append(
+            f"fls -r -p: both images hold the source tree "
+            f"({check.entries:,} entries: names, kinds, file sizes and mtimes)"
+        )
     if check.hash_mismatches:
         lines.append(f"icat SHA-256 MISMATCH: {', '.join(check.hash_mismatches[:MAX_LISTED_PROBLEMS])}")
     else:

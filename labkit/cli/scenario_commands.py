@@ -79,4 +79,12 @@ def show(path: Path, lang: str, as_json: bool) -> None:
     console.print(questions)
 
 
+@scenario.command()
+def reference() -> None:
+    """Print the scenario reference (variable types, actions, facts, documents, answer types) as Markdown."""
+    from labkit.reference import scenario_reference
+
+    click.echo(scenario_reference(), nl=False)
+
+
 COMMANDS = [scenario]

@@ -7,13 +7,15 @@ cross-references (fact names, disk ids, times) by the loader.
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from labkit.i18n import SUPPORTED_LANGUAGES
+from labkit.scenario.time_expressions import TimeExpressionError, parse_time_expression
 
 FORMAT_VERSION = 1
 IDENTIFIER = r"^[a-z][a-z0-9_]*$"
@@ -42,41 +44,83 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
 
+_LANGUAGE_ALIASES = {"kz": "kk", "qq": "kk", "kaz": "kk", "rus": "ru", "eng": "en", "ua": "ru"}
+
+
+def check_language(lang: Any) -> str:
+    """A supported language code, or a ValueError saying which ones are."""
+    if lang in SUPPORTED_LANGUAGES:
+        return str(lang)
+    alias = _LANGUAGE_ALIASES.get(str(lang).lower())
+    hint = f"; did you mean {alias!r}?" if alias else ""
+    raise ValueError(f"unsupported language {lang!r}: use {', '.join(SUPPORTED_LANGUAGES)}{hint}")
+
+
 def _check_localized(value: Any) -> Any:
     if isinstance(value, dict):
         if not value:
             raise ValueError("give at least the English text ('en')")
         for lang, text in value.items():
-            if not isinstance(lang, str) or not re.fullmatch(r"[a-z]{2}(-[A-Za-z]{2})?", lang):
-                raise ValueError(f"{lang!r} is not a language code (use {', '.join(SUPPORTED_LANGUAGES)})")
+            check_language(lang)
             if not isinstance(text, str):
-                raise ValueError(f"text for {lang!r} must be a string")
+                raise ValueError(f"the {lang!r} text must be a string")
+    return value
+
+
+_LABEL_FORBIDDEN = '"*+,./:;<=>?[\\]|'
+
+
+def _check_label(value: str) -> str:
+    """The rules the FAT writer applies to volume labels, checked before anything is written."""
+    try:
+        raw = value.upper().encode("cp437")
+    except UnicodeEncodeError:
+        raise ValueError(f"volume label {value!r} has characters FAT (code page 437) cannot store") from None
+    if not raw.strip():
+        raise ValueError("a volume label cannot be empty (omit 'label' for NO NAME)")
+    if len(raw) > 11:
+        raise ValueError(f"a FAT volume label has at most 11 characters; {value!r} has {len(raw)}")
+    bad = sorted({chr(c) for c in raw if c < 0x20 or chr(c) in _LABEL_FORBIDDEN})
+    if bad:
+        raise ValueError(f"a FAT volume label cannot contain {' '.join(bad)}")
     return value
 
 
 class FileSystemSpec(Strict):
     type: Literal["fat12", "fat16", "fat32"]
-    label: str = Field("NO NAME", max_length=11)
+    label: str = "NO NAME"
     cluster_size: int | None = None
     allocation: Literal["next-fit", "first-fit"] = "next-fit"
+
+    _label = field_validator("label")(lambda cls, v: _check_label(v))
 
     @field_validator("cluster_size")
     @classmethod
     def _power_of_two(cls, v: int | None) -> int | None:
         if v is not None and (v < 512 or v > 65536 or v & (v - 1)):
-            raise ValueError("cluster_size must be a power of two from 512 to 65536 bytes")
+            raise ValueError(f"cluster_size must be a power of two from 512 to 65536 bytes, not {v}")
         return v
 
 
 class AcquisitionSpec(Strict):
     """How the evidence was acquired: written into the E01 header, shown in the briefing."""
 
-    at: str
+    at: str = Field(description="time expression, e.g. 'incident + 9d'")
     examiner: str = "Evidence technician"
     case_number: str = ""
     evidence_number: str = ""
     description: str = ""
     notes: str = ""
+
+    _at = field_validator("at")(lambda cls, v: _check_time(v))
+
+
+def _check_time(value: str) -> str:
+    try:
+        parse_time_expression(value)
+    except TimeExpressionError as exc:
+        raise ValueError(str(exc)) from None
+    return value
 
 
 class DiskSpec(Strict):
@@ -93,7 +137,9 @@ class DiskSpec(Strict):
     def _size(cls, v: int | str) -> int:
         size = parse_size(v)
         if size < 1024 * 1024 or size > 2 * 1024**4:
-            raise ValueError("disk size must be between 1 MiB and 2 TiB")
+            raise ValueError(f"disk size must be between 1 MiB and 2 TiB, not {size} bytes")
+        if size % 512:
+            raise ValueError(f"disk size must be a whole number of 512-byte sectors; {size} bytes is not")
         return size
 
 
@@ -114,7 +160,9 @@ def _check_zone(v: str) -> str:
     try:
         ZoneInfo(v)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {v!r} (use an IANA name such as Asia/Almaty or UTC)") from None
+        close = difflib.get_close_matches(v, sorted(available_timezones()), n=1, cutoff=0.7)
+        hint = f"did you mean {close[0]!r}?" if close else "use an IANA name such as Asia/Almaty or UTC"
+        raise ValueError(f"unknown time zone {v!r}; {hint}") from None
     return v
 
 
@@ -129,7 +177,7 @@ class QuestionSpec(Strict):
     hint_cost: float = Field(0, ge=0)
     feedback: LocalizedText | None = None
     tolerance: float | None = Field(None, ge=0, description="seconds for datetime, absolute for integer")
-    choices: list[str] | None = None
+    choices: list[str] | None = Field(None, min_length=2)
     alternatives: list[str] = Field(default_factory=list)
     case_sensitive: bool | None = None
 
@@ -152,6 +200,7 @@ class ScenarioSpec(Strict):
     questions: list[QuestionSpec] = Field(min_length=1)
 
     _loc = field_validator("title", "briefing")(lambda cls, v: _check_localized(v))
+    _languages = field_validator("languages")(lambda cls, v: [check_language(x) for x in v] or ["en"])
     _zone = field_validator("timezone")(lambda cls, v: _check_zone(v))
 
     @field_validator("variables")

@@ -195,7 +195,7 @@ def disguised_file(file_system: FileSystem, files: list[ExaminedFile]) -> tuple[
     chosen = liars[0]
     entry = chosen.entry
     promised = EXTENSION_TYPES[extension_of(entry.name)]
-    notes = [f"extension promises {promised}, the first bytes {chosen.head[:5]!r} are a {chosen.detected}"]
+    notes = [f"extension promises {promised}, but the first bytes {_magic(chosen.head)} are {chosen.detected}"]
     if "hidden" in entry.attributes:
         notes.append("hidden attribute set")
     origin = _renamed_from(file_system, entry)
@@ -205,7 +205,7 @@ def disguised_file(file_system: FileSystem, files: list[ExaminedFile]) -> tuple[
         notes.append(f"{len(liars) - 1} other mismatch(es)")
     return (
         Finding("q6", entry.path, "; ".join(notes)),
-        Finding("q7", chosen.detected, f"signature {chosen.head[:5]!r} is {chosen.detected}, whatever the name"),
+        Finding("q7", chosen.detected, f"signature {_magic(chosen.head)} means {chosen.detected}, whatever the name"),
     )
 
 
@@ -272,6 +272,13 @@ def _renamed_from(file_system: FileSystem, entry: FileEntry) -> str | None:
         if stat_file(file_system, inode=other.inode).first_cluster == first_cluster:
             return other.path
     return None
+
+
+def _magic(head: bytes) -> str:
+    """The first bytes as a hex viewer shows them: ``25 50 44 46 2D "%PDF-"``."""
+    shown = head[:5]
+    text = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in shown)
+    return f'{shown.hex(" ").upper()} "{text}"'
 
 
 def _span(gap: timedelta) -> str:

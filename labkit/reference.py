@@ -1,0 +1,69 @@
+"""The scenario reference, derived from the declarations themselves.
+
+Variable types, timeline actions, document kinds and answer types each declare
+their parameters once (pydantic models); this module renders those
+declarations as Markdown, so docs/scenario-reference.md cannot drift from the
+code (a test regenerates it and compares).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+_SKIP = {"action", "type"}
+
+
+def _type_name(annotation: Any) -> str:
+    text = getattr(annotation, "__name__", None) if isinstance(annotation, type) else None
+    text = text or str(annotation)
+    return text.replace("typing.", "").replace("NoneType", "None").replace("labkit.story.", "")
+
+
+def _fields_table(model: type[BaseModel], skip: set[str] = _SKIP) -> list[str]:
+    rows = ["| field | type | default | meaning |", "|---|---|---|---|"]
+    for name, field in model.model_fields.items():
+        if name in skip:
+            continue
+        default = "required" if field.is_required() else repr(field.get_default(call_default_factory=True))
+        rows.append(f"| `{name}` | `{_type_name(field.annotation)}` | {default} | {field.description or ''} |")
+    return rows
+
+
+def _doc(obj: Any) -> str:
+    return " ".join((obj.__doc__ or "").strip().split("\n\n")[0].split())
+
+
+def scenario_reference() -> str:
+    """Markdown reference of every registered variable type, action, document kind and answer type."""
+    from labkit.evidence.documents import document_kinds
+    from labkit.grading import answer_type_names, get_answer_type
+    from labkit.scenario.loader import DISK_FACTS
+    from labkit.scenario.variables import VARIABLE_TYPES
+    from labkit.story import ACTIONS
+
+    out = ["# Scenario reference", "",
+           "Generated from the code by `labkit scenario reference`; do not edit by hand.", ""]
+    out += ["## Variable types", ""]
+    for name in VARIABLE_TYPES.names():
+        cls = VARIABLE_TYPES.get(name)
+        out += [f"### `{name}`", "", _doc(cls), "", *_fields_table(cls), ""]
+    out += ["## Timeline actions", "",
+            "Every action also takes `id` (facts are recorded under it), `at` (time expression) and `jitter`.",
+            "Disk actions take `disk` (optional when the scenario has one disk).", ""]
+    for name in ACTIONS.names():
+        cls = ACTIONS.get(name)
+        skip = _SKIP | {"id", "at", "jitter", "disk"}
+        out += [f"### `{name}`", "", _doc(cls), "", f"Media: {', '.join(cls.media)}.", "",
+                *_fields_table(cls, skip), "", f"Facts: {', '.join(f'`{f}`' for f in cls.fact_fields)}.", ""]
+    out += ["## Disk facts", "", "Recorded under each disk's id: " + ", ".join(f"`{f}`" for f in DISK_FACTS) + ".", ""]
+    out += ["## Document kinds (`content.document.kind`)", ""]
+    for name, cls in sorted(document_kinds().items()):
+        out += [f"### `{name}`", "", _doc(cls), "", *_fields_table(cls.Params), ""]
+    out += ["## Answer types", ""]
+    for name in answer_type_names():
+        cls = get_answer_type(name)
+        out += [f"- `{name}`: {_doc(cls)}"]
+    out.append("")
+    return "\n".join(out)
