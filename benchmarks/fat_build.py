@@ -163,8 +163,11 @@ def run_benchmark(
     geometry = plan_geometry(size, fat_type="fat32")
     tree = generate_source_tree(workdir / "source", files=files, volume_size=size, seed=seed)
     images = {"labkit": workdir / "labkit.img", "mtools": workdir / "mkfs-mcopy.img"}
-    labkit_seconds, build_seconds, mtools_seconds = [], [], []
-    labkit_peak, mtools_peaks = 0, []
+    labkit_seconds: list[float] = []
+    build_seconds: list[float] = []
+    mtools_seconds: list[float] = []
+    mtools_peaks: list[int] = []
+    labkit_peak = 0
     measure_memory = gnu_time_available()
     report: dict[str, int | str | float] = {}
     for _ in range(repeat):

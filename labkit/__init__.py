@@ -15,19 +15,19 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "generate", "grade", "load_scenario"]
 
 
-def load_scenario(path):  # noqa: ANN001, ANN201 - thin re-export, typed at the source
+def load_scenario(path):
     from labkit.scenario.loader import load_scenario as _load
 
     return _load(path)
 
 
-def generate(scenario, seed, out, *, lang="en", verify=True):  # noqa: ANN001, ANN201
+def generate(scenario, seed, out, *, lang="en", verify=True):
     from labkit.generation import generate as _generate
 
     return _generate(scenario, seed, out, lang=lang, verify=verify)
 
 
-def grade(key_path, answers_path):  # noqa: ANN001, ANN201
+def grade(key_path, answers_path):
     from labkit.grading import grade_files
 
     return grade_files(key_path, answers_path)

@@ -16,7 +16,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from labkit.errors import EvidenceError, OutputExistsError
 from labkit.key import AnswerKey
 from labkit.scenario.loader import Scenario
@@ -40,11 +39,15 @@ class GenerationResult:
     verified: bool
 
 
-def generate(scenario: Scenario, seed: int | str, out: str | Path, *, lang: str = "en", verify: bool = True) -> GenerationResult:
+def generate(
+    scenario: Scenario, seed: int | str, out: str | Path, *, lang: str = "en", verify: bool = True
+) -> GenerationResult:
     """Generate a variant of ``scenario`` into ``out`` (which must not exist or be empty)."""
     out = Path(out).absolute()
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise OutputExistsError(f"{out}: output folder exists and is not empty; choose another --out or remove it")
+        raise OutputExistsError(
+            f"{out}: output folder exists and is not empty; choose another --out or remove it"
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
@@ -82,8 +85,9 @@ def build_variant(scenario: Scenario, seed: int | str, root: Path, *, lang: str)
         except ActionFailed as exc:
             raise scenario.error_at(["timeline", item.index], str(exc)) from None
         except EvidenceError as exc:
-            raise scenario.error_at(["timeline", item.index], str(exc),
-                                    hint="make the disk larger or the content smaller") from None
+            raise scenario.error_at(
+                ["timeline", item.index], str(exc), hint="make the disk larger or the content smaller"
+            ) from None
         if item.action.id and facts is not None:
             book.record(item.action.id, type(item.action).media, facts)
     book.resolve_files(ctx)
@@ -94,5 +98,3 @@ def build_variant(scenario: Scenario, seed: int | str, root: Path, *, lang: str)
     (root / FACTS_FILE).write_text(book.to_json(), encoding="utf-8")
     write_case_folder(scenario, variant, key, case_dir, lang=lang, book=book)
     return key
-
-

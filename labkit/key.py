@@ -73,7 +73,9 @@ class AnswerKey(BaseModel):
         try:
             raw = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise UsageError(f"{path}: key file not found; pass the key.json written by 'labkit generate'") from None
+            raise UsageError(
+                f"{path}: key file not found; pass the key.json written by 'labkit generate'"
+            ) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{path}: cannot read key file: {exc}") from None
         try:
@@ -88,4 +90,6 @@ class AnswerKey(BaseModel):
         except ValidationError as exc:
             first = exc.errors()[0]
             loc = ".".join(str(p) for p in first["loc"])
-            raise UsageError(f"{path}: key field {loc}: {first['msg']}; regenerate it with 'labkit generate'") from None
+            raise UsageError(
+                f"{path}: key field {loc}: {first['msg']}; regenerate it with 'labkit generate'"
+            ) from None

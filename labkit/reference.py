@@ -27,7 +27,9 @@ def _fields_table(model: type[BaseModel], skip: set[str] = _SKIP) -> list[str]:
         if name in skip:
             continue
         default = "required" if field.is_required() else repr(field.get_default(call_default_factory=True))
-        rows.append(f"| `{name}` | `{_type_name(field.annotation)}` | {default} | {field.description or ''} |")
+        rows.append(
+            f"| `{name}` | `{_type_name(field.annotation)}` | {default} | {field.description or ''} |"
+        )
     return rows
 
 
@@ -43,21 +45,44 @@ def scenario_reference() -> str:
     from labkit.scenario.variables import VARIABLE_TYPES
     from labkit.story import ACTIONS
 
-    out = ["# Scenario reference", "",
-           "Generated from the code by `labkit scenario reference`; do not edit by hand.", ""]
+    out = [
+        "# Scenario reference",
+        "",
+        "Generated from the code by `labkit scenario reference`; do not edit by hand.",
+        "",
+    ]
     out += ["## Variable types", ""]
     for name in VARIABLE_TYPES.names():
         cls = VARIABLE_TYPES.get(name)
         out += [f"### `{name}`", "", _doc(cls), "", *_fields_table(cls), ""]
-    out += ["## Timeline actions", "",
-            "Every action also takes `id` (facts are recorded under it), `at` (time expression) and `jitter`.",
-            "Disk actions take `disk` (optional when the scenario has one disk).", ""]
+    out += [
+        "## Timeline actions",
+        "",
+        "Every action also takes `id` (facts are recorded under it), `at` (time expression) and `jitter`.",
+        "Disk actions take `disk` (optional when the scenario has one disk).",
+        "",
+    ]
     for name in ACTIONS.names():
         cls = ACTIONS.get(name)
         skip = _SKIP | {"id", "at", "jitter", "disk"}
-        out += [f"### `{name}`", "", _doc(cls), "", f"Media: {', '.join(cls.media)}.", "",
-                *_fields_table(cls, skip), "", f"Facts: {', '.join(f'`{f}`' for f in cls.fact_fields)}.", ""]
-    out += ["## Disk facts", "", "Recorded under each disk's id: " + ", ".join(f"`{f}`" for f in DISK_FACTS) + ".", ""]
+        out += [
+            f"### `{name}`",
+            "",
+            _doc(cls),
+            "",
+            f"Media: {', '.join(cls.media)}.",
+            "",
+            *_fields_table(cls, skip),
+            "",
+            f"Facts: {', '.join(f'`{f}`' for f in cls.fact_fields)}.",
+            "",
+        ]
+    out += [
+        "## Disk facts",
+        "",
+        "Recorded under each disk's id: " + ", ".join(f"`{f}`" for f in DISK_FACTS) + ".",
+        "",
+    ]
     out += ["## Document kinds (`content.document.kind`)", ""]
     for name, cls in sorted(document_kinds().items()):
         out += [f"### `{name}`", "", _doc(cls), "", *_fields_table(cls.Params), ""]

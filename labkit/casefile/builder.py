@@ -21,10 +21,20 @@ def render_briefing(scenario: Scenario, variant: Variant, book: FactBook, lang: 
     spec = scenario.spec
     title = render_template(pick(spec.title, lang), variant.values)
     body = render_template(pick(spec.briefing, lang), variant.values).strip()
-    lines = [f"# {title}", "", f"*{text(lang, 'level')}: {spec.level} · {text(lang, 'estimated')}: "
-             f"{spec.estimated_minutes} {text(lang, 'minutes')}*", "", body, "", f"## {text(lang, 'evidence')}", "",
-             f"| {text(lang, 'file')} | {text(lang, 'format')} | {text(lang, 'size')} |", "|---|---|---|"]
-    for host, disk in scenario.disks():
+    lines = [
+        f"# {title}",
+        "",
+        f"*{text(lang, 'level')}: {spec.level} · {text(lang, 'estimated')}: "
+        f"{spec.estimated_minutes} {text(lang, 'minutes')}*",
+        "",
+        body,
+        "",
+        f"## {text(lang, 'evidence')}",
+        "",
+        f"| {text(lang, 'file')} | {text(lang, 'format')} | {text(lang, 'size')} |",
+        "|---|---|---|",
+    ]
+    for _host, disk in scenario.disks():
         facts = book.facts[disk.id]
         path = Path("evidence") / facts["file_name"]
         fmt = "EWF (E01)" if disk.format == "e01" else "raw (dd)"
@@ -33,14 +43,27 @@ def render_briefing(scenario: Scenario, variant: Variant, book: FactBook, lang: 
         if description:
             lines.append(f"|   | {render_template(description, variant.values)} | |")
     zones = sorted({host.timezone for host, _ in scenario.disks()})
-    lines += ["", text(lang, "timezone_note").format(zone=", ".join(zones)), "", text(lang, "integrity"), "",
-              f"## {text(lang, 'tools')}", "", text(lang, "tools_text"), "",
-              f"## {text(lang, 'answers')}", "", text(lang, "answers_text"), ""]
+    lines += [
+        "",
+        text(lang, "timezone_note").format(zone=", ".join(zones)),
+        "",
+        text(lang, "integrity"),
+        "",
+        f"## {text(lang, 'tools')}",
+        "",
+        text(lang, "tools_text"),
+        "",
+        f"## {text(lang, 'answers')}",
+        "",
+        text(lang, "answers_text"),
+        "",
+    ]
     return "\n".join(lines)
 
 
-def write_case_folder(scenario: Scenario, variant: Variant, key: AnswerKey, case_dir: Path, *, lang: str,
-                      book: FactBook) -> None:
+def write_case_folder(
+    scenario: Scenario, variant: Variant, key: AnswerKey, case_dir: Path, *, lang: str, book: FactBook
+) -> None:
     from labkit.grading.sheet import render_answer_sheet
 
     (case_dir / BRIEFING_NAME).write_text(render_briefing(scenario, variant, book, lang), encoding="utf-8")

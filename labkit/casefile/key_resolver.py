@@ -11,8 +11,14 @@ from labkit.scenario.templating import render_template
 from labkit.scenario.variant import Variant
 from labkit.story.facts import FactBook
 
-HASH_FIELDS = {"md5": "md5", "sha1": "sha1", "sha256": "sha256", "image_md5": "md5", "image_sha1": "sha1",
-               "image_sha256": "sha256"}
+HASH_FIELDS = {
+    "md5": "md5",
+    "sha1": "sha1",
+    "sha256": "sha256",
+    "image_md5": "md5",
+    "image_sha1": "sha1",
+    "image_sha256": "sha256",
+}
 
 
 def _localized(text: Any, values: dict[str, Any]) -> dict[str, str]:
@@ -27,11 +33,17 @@ def resolve_key(scenario: Scenario, variant: Variant, book: FactBook) -> AnswerK
         try:
             value = book.get(owner, field)
         except KeyError:
-            raise scenario.error_at(where, f"no fact {q.answer!r} was recorded in this variant",
-                                    hint="check the action id and field") from None
+            raise scenario.error_at(
+                where,
+                f"no fact {q.answer!r} was recorded in this variant",
+                hint="check the action id and field",
+            ) from None
         if value is None:
-            raise scenario.error_at(where, f"fact {q.answer!r} has no value in this variant (e.g. an empty file has "
-                                           "no first cluster)", hint="ask about another fact")
+            raise scenario.error_at(
+                where,
+                f"fact {q.answer!r} has no value in this variant (e.g. an empty file has no first cluster)",
+                hint="ask about another fact",
+            )
         options: dict[str, Any] = {}
         facts = book.facts[owner]
         if q.type == "datetime":
@@ -51,26 +63,35 @@ def resolve_key(scenario: Scenario, variant: Variant, book: FactBook) -> AnswerK
             options["choices"] = choices
             value = _match_choice(value, choices)
             if value is None:
-                raise scenario.error_at(where, f"the fact's value {book.get(owner, field)!r} is not among the choices",
-                                        hint=f"choices: {', '.join(choices)}")
+                raise scenario.error_at(
+                    where,
+                    f"the fact's value {book.get(owner, field)!r} is not among the choices",
+                    hint=f"choices: {', '.join(choices)}",
+                )
         if isinstance(value, bool):
             value = "yes" if value else "no"
         media = book.media.get(owner, ("disk",))
-        questions.append(KeyQuestion(
-            id=q.id,
-            type=q.type,
-            answer=value,
-            points=q.points,
-            medium=media[0] if len(media) == 1 else "several",
-            media=list(media),
-            competencies=list(q.competencies),
-            prompt=_localized(q.prompt, variant.values),
-            feedback=_localized(q.feedback, variant.values),
-            options={k: v for k, v in options.items() if v is not None},
-            source=q.answer,
-        ))
-    return AnswerKey(scenario=scenario.id, title=_localized(scenario.spec.title, variant.values),
-                     seed=variant.seed, questions=questions)
+        questions.append(
+            KeyQuestion(
+                id=q.id,
+                type=q.type,
+                answer=value,
+                points=q.points,
+                medium=media[0] if len(media) == 1 else "several",
+                media=list(media),
+                competencies=list(q.competencies),
+                prompt=_localized(q.prompt, variant.values),
+                feedback=_localized(q.feedback, variant.values),
+                options={k: v for k, v in options.items() if v is not None},
+                source=q.answer,
+            )
+        )
+    return AnswerKey(
+        scenario=scenario.id,
+        title=_localized(scenario.spec.title, variant.values),
+        seed=variant.seed,
+        questions=questions,
+    )
 
 
 def _match_choice(value: Any, choices: list[str]) -> str | None:

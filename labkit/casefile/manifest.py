@@ -25,7 +25,9 @@ def write_manifest(folder: Path, *, exclude: tuple[str, ...] = ()) -> Path:
     """
     lines = []
     skip = {MANIFEST_NAME, *exclude}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder).as_posix() not in skip):
+    for path in sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder).as_posix() not in skip
+    ):
         relative = path.relative_to(folder).as_posix()
         if "\n" in relative or "\\" in relative:
             raise ValueError(f"file name not representable in a manifest: {relative!r}")

@@ -19,8 +19,13 @@ def _seed(value: str) -> int | str:
 @click.argument("scenario_path", metavar="SCENARIO", type=click.Path(path_type=Path))
 @click.option("--seed", required=True, help="Variant seed (same seed, same bytes).")
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Output folder (must not exist).")
-@click.option("--lang", default="en", type=click.Choice(SUPPORTED_LANGUAGES), show_default=True,
-              help="Language of the briefing and answer sheet.")
+@click.option(
+    "--lang",
+    default="en",
+    type=click.Choice(SUPPORTED_LANGUAGES),
+    show_default=True,
+    help="Language of the briefing and answer sheet.",
+)
 @click.option("--no-verify", is_flag=True, help="Skip reading every answer back with independent tools.")
 def generate(scenario_path: Path, seed: str, out: Path, lang: str, no_verify: bool) -> None:
     """Generate one variant: OUT/case/ for the trainee, OUT/key.json for the trainer."""
@@ -32,8 +37,11 @@ def generate(scenario_path: Path, seed: str, out: Path, lang: str, no_verify: bo
     result = run(scenario, _seed(seed), out, lang=lang, verify=not no_verify)
     click.echo(f"case folder: {result.case_dir}")
     click.echo(f"answer key:  {result.key_path} (keep it apart from the case folder)")
-    click.echo("verified:    every answer read back with The Sleuth Kit" if result.verified else
-               "verified:    no (--no-verify)")
+    click.echo(
+        "verified:    every answer read back with The Sleuth Kit"
+        if result.verified
+        else "verified:    no (--no-verify)"
+    )
 
 
 @click.command()
@@ -47,11 +55,21 @@ def verify(lab: Path) -> None:
     table = Table("question", "fact", "tool", "observed", "verdict")
     for check in report.checks:
         observed = str(check.observed)
-        table.add_row(check.question, check.source, check.tool, observed[:48],
-                      "[green]agrees[/green]" if check.agrees else f"[red]DISAGREES[/red] ({check.reason})")
+        table.add_row(
+            check.question,
+            check.source,
+            check.tool,
+            observed[:48],
+            "[green]agrees[/green]" if check.agrees else f"[red]DISAGREES[/red] ({check.reason})",
+        )
     for disk_id, ok, detail in report.volume_checks:
-        table.add_row("-", f"{disk_id} (volume)", "fsck.fat -n", "clean" if ok else detail,
-                      "[green]agrees[/green]" if ok else "[red]DISAGREES[/red]")
+        table.add_row(
+            "-",
+            f"{disk_id} (volume)",
+            "fsck.fat -n",
+            "clean" if ok else detail,
+            "[green]agrees[/green]" if ok else "[red]DISAGREES[/red]",
+        )
     Console().print(table)
     if not report.ok:
         raise VerificationError(f"{lab}: the evidence disagrees with the key (see the table above)")

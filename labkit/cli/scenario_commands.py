@@ -25,7 +25,9 @@ def validate(paths: tuple[Path, ...]) -> None:
     """Validate scenario files (everything is checked; nothing is written)."""
     for path in paths:
         loaded = load_scenario(resolve_scenario_path(path))
-        click.echo(f"{path}: ok ({loaded.id}, {len(loaded.actions)} actions, {len(loaded.spec.questions)} questions)")
+        click.echo(
+            f"{path}: ok ({loaded.id}, {len(loaded.actions)} actions, {len(loaded.spec.questions)} questions)"
+        )
 
 
 @scenario.command(name="list")
@@ -36,8 +38,15 @@ def list_(lang: str, as_json: bool) -> None:
     rows = []
     for path in bundled_scenarios():
         loaded = load_scenario(path)
-        rows.append({"id": loaded.id, "level": loaded.spec.level, "title": pick(loaded.spec.title, lang),
-                     "minutes": loaded.spec.estimated_minutes, "path": str(path)})
+        rows.append(
+            {
+                "id": loaded.id,
+                "level": loaded.spec.level,
+                "title": pick(loaded.spec.title, lang),
+                "minutes": loaded.spec.estimated_minutes,
+                "path": str(path),
+            }
+        )
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -56,13 +65,28 @@ def show(path: Path, lang: str, as_json: bool) -> None:
     loaded = load_scenario(resolve_scenario_path(path))
     spec = loaded.spec
     info = {
-        "id": spec.id, "title": pick(spec.title, lang), "level": spec.level, "minutes": spec.estimated_minutes,
-        "languages": spec.languages, "competencies": spec.competencies,
-        "disks": [{"host": h.id, "disk": d.id, "size": d.size, "filesystem": d.filesystem.type,
-                   "partitioning": d.partitioning, "format": d.format} for h, d in loaded.disks()],
+        "id": spec.id,
+        "title": pick(spec.title, lang),
+        "level": spec.level,
+        "minutes": spec.estimated_minutes,
+        "languages": spec.languages,
+        "competencies": spec.competencies,
+        "disks": [
+            {
+                "host": h.id,
+                "disk": d.id,
+                "size": d.size,
+                "filesystem": d.filesystem.type,
+                "partitioning": d.partitioning,
+                "format": d.format,
+            }
+            for h, d in loaded.disks()
+        ],
         "timeline": [{"action": a.action, "id": a.id, "at": a.at} for a in loaded.actions],
-        "questions": [{"id": q.id, "type": q.type, "points": q.points, "prompt": pick(q.prompt, lang)}
-                      for q in spec.questions],
+        "questions": [
+            {"id": q.id, "type": q.type, "points": q.points, "prompt": pick(q.prompt, lang)}
+            for q in spec.questions
+        ],
     }
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))

@@ -1,26 +1,27 @@
 """Load a scenario file and validate everything before any byte is written.
 
 Structure (pydantic models), variables and actions (their registered types),
-cross-references (disk ids, action ids, fact names, time expressions) and every
-template (by drawing one variant's variables and rendering each text) are
-checked here; each problem is one ScenarioError naming file, line, field and
-what would be valid.
+cross-references (disk ids, action ids, fact names, time expressions), disk
+geometry, and every template and document (by drawing one variant and
+rendering it, see :mod:`labkit.scenario.dry_run`) are checked here; each
+problem is one ScenarioError naming file, line, field and what would be valid.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from labkit.errors import ScenarioError
-from labkit.scenario.model import DiskSpec, HostSpec, ScenarioSpec
-from labkit.scenario.time_expressions import TimeExpressionError, parse_duration
+from labkit.scenario.disk_checks import check_disk_geometry
+from labkit.scenario.model import FORMAT_VERSION, DiskSpec, HostSpec, ScenarioSpec
+from labkit.scenario.time_expressions import TimeExpressionError, parse_duration, parse_time_expression
 from labkit.scenario.validation_errors import located_error
 from labkit.scenario.variables import VARIABLE_TYPES, VariableType
 from labkit.scenario.yaml_source import YamlSource, load_yaml
@@ -28,8 +29,14 @@ from labkit.story import ACTIONS, Action
 
 DISK_FACTS = (
     "image_md5", "image_sha1", "image_sha256", "size", "label", "serial", "fat_type", "cluster_size",
-    "partition_offset_sectors", "file_name", "format", "free_clusters", "total_clusters",
+    "partition_offset_sectors", "file_name", "format", "free_clusters", "total_clusters", "timezone",
+    "acquired",
 )
+#: Disk facts recorded only for E01 images.
+E01_ONLY_FACTS = ("acquired",)
+#: Fields of an action (besides 'at') holding time expressions, relative to the action's own time.
+ACTION_TIME_FIELDS = ("source_modified",)
+TIMES_FIELDS = ("created", "modified", "accessed")
 
 
 def answer_type_names() -> list[str]:
@@ -60,20 +67,31 @@ class Scenario:
         return [(host, disk) for host in self.spec.hosts for disk in host.disks]
 
     def error_at(self, path: list[str | int], message: str, **kw: Any) -> ScenarioError:
+        """A ScenarioError located at ``path`` of the scenario file."""
         return self.source.error(path, message, **kw)
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Parse and fully validate a scenario file."""
+    """Parse and fully validate a scenario file.
+
+    Raises:
+        ScenarioError: the first problem found, located at file, line and field.
+    """
     source = load_yaml(path)
     if not isinstance(source.data, dict):
-        raise source.error([], "a scenario is a mapping (id:, title:, hosts:, timeline:, questions: ...)")
-    version = source.data.get("labkit")
-    if version is None:
-        raise source.error([], "missing 'labkit: 1' (the scenario format version) at the top")
-    if version != 1:
+        raise source.error(
+            [], "a scenario is a mapping of fields (labkit:, id:, title:, hosts:, timeline:, questions: ...)",
+            hint="start from a bundled scenario, e.g. scenarios/usb-fraud.yaml",
+        )
+    if "labkit" not in source.data:
+        raise source.error(
+            [], "the scenario format version is missing",
+            hint=f"add 'labkit: {FORMAT_VERSION}' as the first line",
+        )
+    version = source.data["labkit"]
+    if version != FORMAT_VERSION or isinstance(version, bool):
         raise source.error(["labkit"], "unsupported scenario format version", value=version,
-                           hint="this labkit reads version 1")
+                           hint=f"this labkit reads 'labkit: {FORMAT_VERSION}'")
     try:
         spec = ScenarioSpec.model_validate(source.data)
     except ValidationError as exc:
@@ -81,7 +99,9 @@ def load_scenario(path: str | Path) -> Scenario:
     variables = _variables(spec, source)
     actions = _actions(spec, source)
     scenario = Scenario(Path(path), source, spec, variables, actions)
-    _check_references(scenario)
+    _check_disks(scenario)
+    _check_timeline(scenario)
+    _check_questions(scenario)
     from labkit.scenario.dry_run import dry_run
 
     dry_run(scenario)
@@ -90,14 +110,16 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def _variables(spec: ScenarioSpec, source: YamlSource) -> dict[str, VariableType]:
     out: dict[str, VariableType] = {}
+    valid = f"valid types: {', '.join(VARIABLE_TYPES.names())}"
     for name, raw in spec.variables.items():
-        where = ["variables", name]
-        if not isinstance(raw, dict) or "type" not in raw:
-            raise source.error(where, "a variable needs a 'type'", hint=f"valid types: {', '.join(VARIABLE_TYPES.names())}")
-        cls = VARIABLE_TYPES.get(raw["type"])
+        where: list[str | int] = ["variables", name]
+        if "type" not in raw:
+            raise source.error(where, "a variable needs a 'type'", hint=valid)
+        kind = raw["type"]
+        cls = VARIABLE_TYPES.get(kind) if isinstance(kind, str) else None
         if cls is None:
-            raise source.error([*where, "type"], f"unknown variable type {raw['type']!r}",
-                               hint=VARIABLE_TYPES.suggestion(raw["type"]))
+            raise source.error([*where, "type"], "unknown variable type", value=kind,
+                               hint=VARIABLE_TYPES.suggestion(kind) if isinstance(kind, str) else valid)
         try:
             out[name] = cls.model_validate(dict(raw))
         except ValidationError as exc:
@@ -107,14 +129,16 @@ def _variables(spec: ScenarioSpec, source: YamlSource) -> dict[str, VariableType
 
 def _actions(spec: ScenarioSpec, source: YamlSource) -> list[Action]:
     actions: list[Action] = []
+    valid = f"valid actions: {', '.join(ACTIONS)}"
     for index, raw in enumerate(spec.timeline):
         where: list[str | int] = ["timeline", index]
-        name = raw.get("action") if isinstance(raw, dict) else None
-        if name is None:
-            raise source.error(where, "a timeline entry needs an 'action'", hint=f"valid actions: {', '.join(ACTIONS)}")
-        cls = ACTIONS.get(name)
+        if "action" not in raw:
+            raise source.error(where, "a timeline entry needs an 'action'", hint=valid)
+        name = raw["action"]
+        cls = ACTIONS.get(name) if isinstance(name, str) else None
         if cls is None:
-            raise source.error([*where, "action"], f"unknown action {name!r}", hint=ACTIONS.suggestion(name))
+            raise source.error([*where, "action"], "unknown action", value=name,
+                               hint=ACTIONS.suggestion(name) if isinstance(name, str) else valid)
         try:
             actions.append(cls.model_validate(dict(raw)))
         except ValidationError as exc:
@@ -122,86 +146,155 @@ def _actions(spec: ScenarioSpec, source: YamlSource) -> list[Action]:
     return actions
 
 
-def _check_references(scenario: Scenario) -> None:
-    spec, source = scenario.spec, scenario.source
-    disk_ids: dict[str, list[str | int]] = {}
-    for h, host in enumerate(spec.hosts):
+def _check_disks(scenario: Scenario) -> None:
+    source = scenario.source
+    seen: set[str] = set()
+    for h, host in enumerate(scenario.spec.hosts):
         for d, disk in enumerate(host.disks):
-            if disk.id in disk_ids:
-                raise source.error(["hosts", h, "disks", d, "id"], f"disk id {disk.id!r} is used twice")
-            disk_ids[disk.id] = ["hosts", h, "disks", d]
-    action_ids: dict[str, Action] = {}
-    datetime_vars = {n for n, v in scenario.variables.items() if getattr(v, "type", "") == "datetime"}
+            where: list[str | int] = ["hosts", h, "disks", d]
+            if disk.id in seen:
+                raise source.error([*where, "id"], f"disk id {disk.id!r} is used twice", hint="give each disk its own id")
+            seen.add(disk.id)
+            problem = check_disk_geometry(disk)
+            if problem is not None:
+                field, message, hint = problem
+                raise source.error([*where, *field], message, hint=hint)
+            if disk.acquisition is not None:
+                _check_base(scenario, [*where, "acquisition", "at"], disk.acquisition.at)
+    if not seen:
+        raise source.error(["hosts"], "no host has a disk: there is no evidence to generate",
+                           hint="add 'disks:' with at least one disk to a host")
+
+
+def _disk_ids(scenario: Scenario) -> list[str]:
+    return [disk.id for _, disk in scenario.disks()]
+
+
+def _check_timeline(scenario: Scenario) -> None:
+    source = scenario.source
+    disk_ids = _disk_ids(scenario)
+    seen: dict[str, int] = {}
     for index, action in enumerate(scenario.actions):
         where: list[str | int] = ["timeline", index]
         if action.id is not None:
-            if action.id in action_ids or action.id in disk_ids or action.id in scenario.variables:
-                raise source.error([*where, "id"], f"id {action.id!r} is already used by another action, disk or variable")
-            action_ids[action.id] = action
+            if action.id in seen:
+                raise source.error([*where, "id"], f"id {action.id!r} is already used by timeline[{seen[action.id]}]",
+                                   hint="give each action its own id")
+            if action.id in disk_ids or action.id in scenario.variables:
+                kind = "a disk" if action.id in disk_ids else "a variable"
+                raise source.error([*where, "id"], f"id {action.id!r} is already the id of {kind}",
+                                   hint="answers name facts as ID.FIELD, so ids must be unique")
+            seen[action.id] = index
         for disk_id in action.disk_ids():
             if disk_id not in disk_ids:
                 raise source.error([*where, "disk"], f"unknown disk {disk_id!r}",
-                                   hint=_did_you_mean(disk_id, disk_ids) or "declare it under hosts[].disks")
-        if "disk" in type(action).model_fields and getattr(action, "disk", None) is None and len(disk_ids) != 1:
+                                   hint=did_you_mean(disk_id, disk_ids) or f"disks: {', '.join(disk_ids)}")
+        if "disk" in type(action).model_fields and getattr(action, "disk", None) is None and len(disk_ids) > 1:
             raise source.error(where, "this scenario has several disks: say which one with 'disk:'",
                                hint=f"disks: {', '.join(disk_ids)}")
-        if index == 0 and (action.at is None or str(action.at).strip().startswith(("+", "-"))):
-            raise source.error([*where, "at"], "the first action needs an absolute time",
-                               hint="e.g. 'at: incident - 2d' or an ISO datetime")
-        for field_name, expression in (("at", action.at),):
-            if expression is not None:
-                _check_time_expression(scenario, [*where, field_name], str(expression), datetime_vars)
+        if index == 0 and action.at is None:
+            raise source.error([*where, "at"], "the first action needs an 'at' time",
+                               hint="e.g. 'at: incident - 2d' or 'at: 2026-03-14 10:03'")
+        if action.at is not None:
+            parsed = _check_base(scenario, [*where, "at"], action.at)
+            if index == 0 and parsed.relative:
+                raise source.error([*where, "at"], "the first action cannot be relative to a previous one",
+                                   value=action.at, hint="e.g. 'at: incident - 2d' or an ISO datetime")
+        for path, text in action_time_fields(action):
+            _check_base(scenario, [*where, *path], text)
         if action.jitter is not None:
             try:
                 parse_duration(action.jitter)
             except TimeExpressionError as exc:
                 raise source.error([*where, "jitter"], str(exc)) from None
-    if not disk_ids:
-        raise source.error(["hosts"], "no host has a disk: there is no evidence to generate")
-    _check_questions(scenario, action_ids, disk_ids)
 
 
-def _check_time_expression(scenario: Scenario, where: list[str | int], text: str, datetime_vars: set[str]) -> None:
-    if re.match(r"^\s*\d{4}-\d{2}-\d{2}", text):
-        return
-    match = re.match(r"^\s*([A-Za-z_][A-Za-z0-9_]*)", text)
-    if match and match[1] not in datetime_vars:
-        raise scenario.error_at(where, f"unknown datetime variable {match[1]!r}",
-                                hint=_did_you_mean(match[1], datetime_vars) or "declare it under variables with type: datetime")
+def action_time_fields(action: Action) -> Iterable[tuple[list[str | int], str]]:
+    """Time expressions an action holds besides ``at`` (relative ones count from the action's time)."""
+    for name in ACTION_TIME_FIELDS:
+        value = getattr(action, name, None)
+        if isinstance(value, str):
+            yield [name], value
+    times = getattr(action, "times", None)
+    if isinstance(times, BaseModel):
+        for name in TIMES_FIELDS:
+            value = getattr(times, name, None)
+            if isinstance(value, str):
+                yield ["times", name], value
 
 
-def _check_questions(scenario: Scenario, action_ids: dict[str, Action], disk_ids: dict[str, Any]) -> None:
+def _check_base(scenario: Scenario, where: list[str | int], text: str) -> Any:
+    """Check a time expression's syntax and that its variable is a declared datetime."""
+    try:
+        parsed = parse_time_expression(text)
+    except TimeExpressionError as exc:
+        raise scenario.error_at(where, str(exc)) from None
+    if parsed.base is not None:
+        root = parsed.base.split(".", 1)[0]
+        datetimes = [n for n, v in scenario.variables.items() if getattr(v, "type", "") == "datetime"]
+        if root in scenario.variables and root not in datetimes and "." not in parsed.base:
+            kind = getattr(scenario.variables[root], "type", "?")
+            raise scenario.error_at(where, f"{root!r} is a {kind} variable, not a datetime",
+                                    hint=f"datetime variables: {', '.join(datetimes) or '(none declared)'}")
+        if root not in scenario.variables:
+            raise scenario.error_at(
+                where, f"unknown datetime variable {root!r}",
+                hint=did_you_mean(root, datetimes) or "declare it under 'variables:' with 'type: datetime'",
+            )
+    return parsed
+
+
+def _check_questions(scenario: Scenario) -> None:
     source = scenario.source
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     types = answer_type_names()
+    action_ids = {a.id: a for a in scenario.actions if a.id is not None}
+    disks = {disk.id: disk for _, disk in scenario.disks()}
     for index, question in enumerate(scenario.spec.questions):
         where: list[str | int] = ["questions", index]
         if question.id in seen:
-            raise source.error([*where, "id"], f"question id {question.id!r} is used twice")
-        seen.add(question.id)
+            raise source.error([*where, "id"], f"question id {question.id!r} is already used by questions[{seen[question.id]}]",
+                               hint="give each question its own id")
+        seen[question.id] = index
         if question.type not in types:
             raise source.error([*where, "type"], f"unknown answer type {question.type!r}",
-                               hint=_did_you_mean(question.type, types) or f"valid types: {', '.join(types)}")
+                               hint=did_you_mean(question.type, types) or f"valid types: {', '.join(types)}")
         if question.type == "choice" and not question.choices:
-            raise source.error(where, "a choice question needs 'choices'")
-        owner, _, fact = question.answer.partition(".")
-        if not fact:
-            raise source.error([*where, "answer"], "an answer names a recorded fact as ID.FIELD",
-                               value=question.answer, hint="e.g. ledger.sha256 or usb.serial")
-        if owner in disk_ids:
-            fields: tuple[str, ...] = DISK_FACTS
-        elif owner in action_ids:
-            fields = type(action_ids[owner]).fact_fields
-        else:
-            known = [*action_ids, *disk_ids]
-            raise source.error([*where, "answer"], f"no action or disk has the id {owner!r}",
-                               hint=_did_you_mean(owner, known) or "give the action an 'id:'")
-        head = fact.split(".", 1)[0]
-        if head not in fields:
-            raise source.error([*where, "answer"], f"{owner!r} records no fact {head!r}",
-                               hint=_did_you_mean(head, fields) or f"facts: {', '.join(fields)}")
+            raise source.error(where, "a choice question needs 'choices'", hint="e.g. choices: [jpg, pdf, docx]")
+        if question.choices is not None and question.type != "choice":
+            raise source.error([*where, "choices"], f"'choices' only applies to type 'choice', not {question.type!r}",
+                               hint="remove 'choices' or set 'type: choice'")
+        _check_answer(scenario, [*where, "answer"], question.answer, action_ids, disks)
 
 
-def _did_you_mean(name: str, options: Any) -> str | None:
+def _check_answer(scenario: Scenario, where: list[str | int], answer: str, action_ids: dict[str, Action],
+                  disks: dict[str, DiskSpec]) -> None:
+    owner, _, fact = answer.partition(".")
+    if not fact:
+        raise scenario.error_at(where, "an answer names a recorded fact as ID.FIELD", value=answer,
+                                hint="e.g. ledger.sha256 (an action's id) or usb.serial (a disk's id)")
+    if owner in disks:
+        fields: tuple[str, ...] = DISK_FACTS
+    elif owner in action_ids:
+        fields = type(action_ids[owner]).fact_fields
+        if not fields:
+            raise scenario.error_at(where, f"action {owner!r} ({action_ids[owner].action}) records no facts",
+                                    hint="ask about an action that plants something")
+    else:
+        known = [*action_ids, *disks]
+        raise scenario.error_at(where, f"no action or disk has the id {owner!r}",
+                                hint=did_you_mean(owner, known) or f"ids: {', '.join(known) or '(none)'}; "
+                                "give the action an 'id:'")
+    head = fact.split(".", 1)[0]
+    if head not in fields:
+        raise scenario.error_at(where, f"{owner!r} records no fact {head!r}",
+                                hint=did_you_mean(head, fields) or f"facts: {', '.join(fields)}")
+    if owner in disks and head in E01_ONLY_FACTS and disks[owner].format != "e01":
+        raise scenario.error_at(where, f"disk {owner!r} records {head!r} only as an E01 image",
+                                hint="set 'format: e01' on the disk")
+
+
+def did_you_mean(name: Any, options: Iterable[Any]) -> str | None:
+    """'did you mean X?' for the closest option, or None."""
     close = difflib.get_close_matches(str(name), [str(o) for o in options], n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else None

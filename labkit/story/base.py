@@ -4,7 +4,7 @@ An action is a pydantic model that declares its parameters (the scenario schema
 and its error messages come from that declaration) and an ``apply`` method that
 renders it into every medium it touches, recording facts about what was really
 written. Subclasses register themselves by ``action_name``; a duplicate name is
-an error. ``labkit/story/example_action.py`` is the commented template to copy.
+an error. ``labkit/story/unallocated_action.py`` is the commented template to copy.
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ class Action(BaseModel):
         if cls.action_name:
             ACTIONS.add(cls.action_name, cls)
 
-    def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any] | None:  # pragma: no cover - abstract
+    def apply(
+        self, ctx: StoryContext, when: datetime
+    ) -> dict[str, Any] | None:  # pragma: no cover - abstract
         """Render the action at ``when`` (aware); return facts to record under ``id`` (or None)."""
         raise NotImplementedError
 

@@ -39,7 +39,9 @@ class ContentSpec(BaseModel):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ContentSpec:
-        given = [k for k in ("text", "base64", "hex", "random_bytes", "document") if getattr(self, k) is not None]
+        given = [
+            k for k in ("text", "base64", "hex", "random_bytes", "document") if getattr(self, k) is not None
+        ]
         if len(given) != 1:
             raise ValueError(
                 "give exactly one of text, base64, hex, random_bytes, document"
@@ -97,7 +99,9 @@ def render_content(
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ActionFailed(f"content.document.{where}: {first['msg'].removeprefix('Value error, ')}") from None
+        raise ActionFailed(
+            f"content.document.{where}: {first['msg'].removeprefix('Value error, ')}"
+        ) from None
     return RenderedContent(generated.data, generated.kind, dict(generated.metadata))
 
 

@@ -42,15 +42,25 @@ def _key(path: str) -> str:
 class DiskRuntime:
     """Owns one disk image while actions write to it."""
 
-    def __init__(self, spec: DiskSpec, zone: ZoneInfo, raw_path: Path, *, disk_id_seed: int, serial: int,
-                 format_time: datetime) -> None:
+    def __init__(
+        self,
+        spec: DiskSpec,
+        zone: ZoneInfo,
+        raw_path: Path,
+        *,
+        disk_id_seed: int,
+        serial: int,
+        format_time: datetime,
+    ) -> None:
         self.spec = spec
         self.zone = zone
         self.raw_path = raw_path
         fs = spec.filesystem
         self.image = RawDiskImage(raw_path, spec.size, scheme=spec.partitioning, disk_id=disk_id_seed)
         self.partition = self.image.add_partition(
-            PartitionSpec(size=None, type=fs.type, name="Basic data partition" if spec.partitioning == "gpt" else "")
+            PartitionSpec(
+                size=None, type=fs.type, name="Basic data partition" if spec.partitioning == "gpt" else ""
+            )
         )
         self.volume = FatVolume(
             self.image.file,
@@ -77,10 +87,13 @@ class DiskRuntime:
     def exists(self, path: str) -> bool:
         return _key(path) in self.live
 
-    def create(self, path: str, data: bytes, times: FatTimes, attributes: FatAttributes | None,
-               true_type: str) -> FileRecord:
+    def create(
+        self, path: str, data: bytes, times: FatTimes, attributes: FatAttributes | None, true_type: str
+    ) -> FileRecord:
         if self.exists(path):
-            raise ActionFailed(f"{path!r} already exists on disk {self.spec.id!r}; use file.modify to change it")
+            raise ActionFailed(
+                f"{path!r} already exists on disk {self.spec.id!r}; use file.modify to change it"
+            )
         self._ensure_parents(path, times)
         handle = self.volume.create_file(path, data, times, attributes)
         md5, sha1, sha256 = digests(data)
@@ -152,8 +165,9 @@ class DiskRuntime:
             "sha256": record.sha256,
             "created": self.aware(entry.created),
             "modified": self.aware(entry.modified),
-            "accessed": entry.accessed.date().isoformat() if isinstance(entry.accessed, datetime) else (
-                entry.accessed.isoformat() if entry.accessed else None),
+            "accessed": entry.accessed.date().isoformat()
+            if isinstance(entry.accessed, datetime)
+            else (entry.accessed.isoformat() if entry.accessed else None),
             "deleted": entry.deleted,
             "recoverable": entry.deleted and not entry.overwritten,
             "true_type": record.true_type,

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from labkit import __version__
+from labkit.errors import EvidenceError
 from labkit.evidence.disk.ewf_writer import EwfMetadata, write_e01
 from labkit.evidence.disk.raw_image import hash_file
-from labkit.errors import EvidenceError
 from labkit.scenario.loader import Scenario
 from labkit.scenario.model import DiskSpec, HostSpec
 from labkit.scenario.time_expressions import TimeExpressionError, evaluate
@@ -28,26 +28,44 @@ def build_disks(scenario: Scenario, variant: Variant, ctx: StoryContext, work_di
             try:
                 _build_disk(variant, ctx, work_dir, host, disk, first)
             except EvidenceError as exc:
-                raise scenario.error_at(["hosts", h, "disks", d], str(exc),
-                                        hint="choose a larger size, another file system type or cluster size") from None
+                raise scenario.error_at(
+                    ["hosts", h, "disks", d],
+                    str(exc),
+                    hint="choose a larger size, another file system type or cluster size",
+                ) from None
 
 
-def _build_disk(variant: Variant, ctx: StoryContext, work_dir: Path, host: HostSpec, disk: DiskSpec,
-                first: datetime | None) -> None:
+def _build_disk(
+    variant: Variant,
+    ctx: StoryContext,
+    work_dir: Path,
+    host: HostSpec,
+    disk: DiskSpec,
+    first: datetime | None,
+) -> None:
     zone = _zone(host.timezone)
     rng = rng_for(variant.seed, "format", disk.id)
     formatted = (first or evaluate("2026-01-01", variables={}, zone=zone)) - timedelta(
-        days=rng.randrange(20, 400), seconds=rng.randrange(86400))
+        days=rng.randrange(20, 400), seconds=rng.randrange(86400)
+    )
     ctx.disks[disk.id] = DiskRuntime(
-        disk, zone, work_dir / f"{disk.id}.dd",
+        disk,
+        zone,
+        work_dir / f"{disk.id}.dd",
         disk_id_seed=derive_int(variant.seed, "disk-signature", disk.id, bits=32),
         serial=derive_int(variant.seed, "volume-serial", disk.id, bits=32),
         format_time=formatted.astimezone(zone).replace(tzinfo=None),
     )
 
 
-def finish_disks(scenario: Scenario, variant: Variant, ctx: StoryContext, book: FactBook, work_dir: Path,
-                 evidence_dir: Path) -> None:
+def finish_disks(
+    scenario: Scenario,
+    variant: Variant,
+    ctx: StoryContext,
+    book: FactBook,
+    work_dir: Path,
+    evidence_dir: Path,
+) -> None:
     """Finalise file systems, close images, hash them, convert to E01 where asked, record disk facts."""
     last = variant.schedule[-1].when if variant.schedule else None
     for host, disk in scenario.disks():
@@ -74,13 +92,16 @@ def finish_disks(scenario: Scenario, variant: Variant, ctx: StoryContext, book: 
             acquisition = disk.acquisition
             try:
                 if acquisition:
-                    acquired = evaluate(acquisition.at, variables=variant.values, zone=scenario.zone, previous=last)
+                    acquired = evaluate(
+                        acquisition.at, variables=variant.values, zone=scenario.zone, previous=last
+                    )
                 else:
                     acquired = (last or formatted_fallback(scenario)) + timedelta(days=1)
             except TimeExpressionError as exc:
                 host_index = scenario.spec.hosts.index(host)
-                raise scenario.error_at(["hosts", host_index, "disks", host.disks.index(disk), "acquisition", "at"],
-                                        str(exc)) from None
+                raise scenario.error_at(
+                    ["hosts", host_index, "disks", host.disks.index(disk), "acquisition", "at"], str(exc)
+                ) from None
             metadata = EwfMetadata(
                 case_number=ctx.render(acquisition.case_number) if acquisition else "",
                 evidence_number=ctx.render(acquisition.evidence_number) if acquisition else disk.id,
@@ -103,12 +124,12 @@ def finish_disks(scenario: Scenario, variant: Variant, ctx: StoryContext, book: 
         book.record(disk.id, ("disk",), facts)
 
 
-def _zone(name: str):  # noqa: ANN202 - tiny helper
+def _zone(name: str):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(name)
 
 
-def formatted_fallback(scenario: Scenario):  # noqa: ANN201
+def formatted_fallback(scenario: Scenario):
     """A fixed reference time for stories without actions."""
     return evaluate("2026-01-01", variables={}, zone=scenario.zone)

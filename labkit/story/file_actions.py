@@ -19,10 +19,34 @@ from labkit.story.content import ContentSpec, render_content
 from labkit.story.context import StoryContext
 
 FILE_FACTS = (
-    "disk", "path", "name", "short_name", "inode", "first_cluster", "first_sector", "data_offset",
-    "partition_offset_sectors", "size", "md5", "sha1", "sha256", "created", "modified", "accessed", "deleted",
-    "recoverable", "true_type", "extension", "hidden", "system", "read_only", "original_path", "is_directory",
-    "timezone", "at", "meta",
+    "disk",
+    "path",
+    "name",
+    "short_name",
+    "inode",
+    "first_cluster",
+    "first_sector",
+    "data_offset",
+    "partition_offset_sectors",
+    "size",
+    "md5",
+    "sha1",
+    "sha256",
+    "created",
+    "modified",
+    "accessed",
+    "deleted",
+    "recoverable",
+    "true_type",
+    "extension",
+    "hidden",
+    "system",
+    "read_only",
+    "original_path",
+    "is_directory",
+    "timezone",
+    "at",
+    "meta",
 )
 
 
@@ -43,24 +67,32 @@ class AttributesSpec(BaseModel):
     archive: bool = True
 
     def fat(self) -> FatAttributes:
-        return FatAttributes(read_only=self.read_only, hidden=self.hidden, system=self.system, archive=self.archive)
+        return FatAttributes(
+            read_only=self.read_only, hidden=self.hidden, system=self.system, archive=self.archive
+        )
 
 
 class DiskAction(Action):
     disk: str | None = Field(None, description="disk id; may be omitted when the scenario has one disk")
 
-    def _times(self, ctx: StoryContext, when: datetime, spec: TimesSpec | None, **defaults: datetime | None) -> FatTimes:
+    def _times(
+        self, ctx: StoryContext, when: datetime, spec: TimesSpec | None, **defaults: datetime | None
+    ) -> FatTimes:
         values: dict[str, datetime | None] = dict(defaults)
         if spec is not None:
             for name in ("created", "modified", "accessed"):
                 expression = getattr(spec, name)
                 if expression is not None:
                     try:
-                        values[name] = evaluate(expression, variables=ctx.variables, zone=ctx.zone, previous=when)
+                        values[name] = evaluate(
+                            expression, variables=ctx.variables, zone=ctx.zone, previous=when
+                        )
                     except TimeExpressionError as exc:
                         raise ActionFailed(f"times.{name}: {exc}") from None
         local = {k: (ctx.local(v, self.disk) if v is not None else None) for k, v in values.items()}
-        return FatTimes(created=local.get("created"), modified=local.get("modified"), accessed=local.get("accessed"))
+        return FatTimes(
+            created=local.get("created"), modified=local.get("modified"), accessed=local.get("accessed")
+        )
 
     def _file_facts(self, ctx: StoryContext, record: Any, when: datetime, **extra: Any) -> dict[str, Any]:
         # Resolved at the end of the story (see engine): a later rename or delete shows.
@@ -80,8 +112,13 @@ class CreateFile(DiskAction):
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         times = self._times(ctx, when, self.times, created=when, modified=when, accessed=when)
-        content = render_content(self.content, ctx, disk_id=self.disk, label=self.id or f"create:{self.path}",
-                                 local_time=times.modified or ctx.local(when, self.disk))
+        content = render_content(
+            self.content,
+            ctx,
+            disk_id=self.disk,
+            label=self.id or f"create:{self.path}",
+            local_time=times.modified or ctx.local(when, self.disk),
+        )
         disk = ctx.disk(self.disk)
         attributes = self.attributes.fat() if self.attributes else None
         record = disk.create(ctx.render(self.path), content.data, times, attributes, content.true_type)
@@ -135,8 +172,13 @@ class ModifyFile(DiskAction):
         disk = ctx.disk(self.disk)
         record = disk.lookup(ctx.render(self.path))
         times = self._times(ctx, when, None, modified=when, accessed=when)
-        content = render_content(self.content, ctx, disk_id=self.disk, label=self.id or f"modify:{self.path}:{when.isoformat()}",
-                                 local_time=times.modified)
+        content = render_content(
+            self.content,
+            ctx,
+            disk_id=self.disk,
+            label=self.id or f"modify:{self.path}:{when.isoformat()}",
+            local_time=times.modified,
+        )
         disk.modify(record, content.data, times, content.true_type)
         record.extra["meta"] = content.metadata
         return self._file_facts(ctx, record, when)
@@ -238,5 +280,3 @@ class SetTimes(DiskAction):
         record = disk.lookup(ctx.render(self.path))
         record.handle = disk.volume.set_times(record.path, self._times(ctx, when, self.times))
         return self._file_facts(ctx, record, when)
-
-

@@ -1,4 +1,4 @@
-"""Data hidden where a file listing does not show it: file slack and unallocated space."""
+"""Data hidden in file slack: after a file's end, inside its last cluster."""
 
 from __future__ import annotations
 
@@ -6,14 +6,23 @@ import hashlib
 from datetime import datetime
 from typing import Any, ClassVar
 
-from pydantic import Field
-
 from labkit.story.base import ActionFailed
 from labkit.story.content import ContentSpec, render_content
 from labkit.story.context import StoryContext
 from labkit.story.file_actions import DiskAction
 
-HIDDEN_FACTS = ("disk", "host_path", "host_inode", "offset", "sector", "cluster", "length", "text", "sha256", "at")
+HIDDEN_FACTS = (
+    "disk",
+    "host_path",
+    "host_inode",
+    "offset",
+    "sector",
+    "cluster",
+    "length",
+    "text",
+    "sha256",
+    "at",
+)
 
 
 class HideInSlack(DiskAction):
@@ -28,8 +37,13 @@ class HideInSlack(DiskAction):
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         disk = ctx.disk(self.disk)
         record = disk.lookup(ctx.render(self.path))
-        content = render_content(self.content, ctx, disk_id=self.disk, label=self.id or f"slack:{self.path}",
-                                 local_time=ctx.local(when, self.disk))
+        content = render_content(
+            self.content,
+            ctx,
+            disk_id=self.disk,
+            label=self.id or f"slack:{self.path}",
+            local_time=ctx.local(when, self.disk),
+        )
         try:
             placement = disk.volume.write_slack(record.path, content.data)
         except ValueError as exc:
@@ -44,43 +58,13 @@ class HideInSlack(DiskAction):
             "sector": placement.offset // 512,
             "cluster": entry.clusters[-1] if entry.clusters else None,
             "length": len(content.data),
-            "text": _text(content.data),
+            "text": text_or_none(content.data),
             "sha256": hashlib.sha256(content.data).hexdigest(),
             "at": when.isoformat(),
         }
 
 
-class HideInUnallocated(DiskAction):
-    """Write data into clusters no file owns (found only by carving or block tools)."""
-
-    action_name: ClassVar[str] = "disk.hide_unallocated"
-    media: ClassVar[tuple[str, ...]] = ("disk",)
-    fact_fields: ClassVar[tuple[str, ...]] = HIDDEN_FACTS
-    content: ContentSpec
-    cluster: int | None = Field(None, ge=2, description="a free cluster to start at; default: chosen for you")
-
-    def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
-        disk = ctx.disk(self.disk)
-        content = render_content(self.content, ctx, disk_id=self.disk, label=self.id or "unallocated", local_time=ctx.local(when, self.disk))
-        try:
-            placement = disk.volume.write_unallocated(content.data, cluster=self.cluster)
-        except ValueError as exc:
-            raise ActionFailed(str(exc)) from None
-        return {
-            "disk": disk.spec.id,
-            "host_path": None,
-            "host_inode": None,
-            "offset": disk.partition.offset + placement.offset,
-            "sector": placement.offset // 512,
-            "cluster": placement.clusters[0] if placement.clusters else None,
-            "length": len(content.data),
-            "text": _text(content.data),
-            "sha256": hashlib.sha256(content.data).hexdigest(),
-            "at": when.isoformat(),
-        }
-
-
-def _text(data: bytes) -> str | None:
+def text_or_none(data: bytes) -> str | None:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -43,7 +43,9 @@ class VerifyReport:
 def _load(root: Path) -> tuple[AnswerKey, dict[str, dict[str, Any]]]:
     key_path, facts_path = root / "key.json", root / "facts.json"
     if not key_path.is_file() or not facts_path.is_file():
-        raise UsageError(f"{root}: not a generated lab folder (needs key.json and facts.json from 'labkit generate')")
+        raise UsageError(
+            f"{root}: not a generated lab folder (needs key.json and facts.json from 'labkit generate')"
+        )
     key = AnswerKey.load(key_path)
     try:
         facts = json.loads(facts_path.read_text(encoding="utf-8"))["facts"]
@@ -98,8 +100,11 @@ def verify_report(root: str | Path) -> VerifyReport:
         else:
             observation = Observation(None, "no independent reader for this fact")
         ok, reason = agrees(question, observation.value)
-        report.checks.append(CheckResult(question.id, question.source, question.answer, observation.value,
-                                         observation.tool, ok, reason))
+        report.checks.append(
+            CheckResult(
+                question.id, question.source, question.answer, observation.value, observation.tool, ok, reason
+            )
+        )
     return report
 
 

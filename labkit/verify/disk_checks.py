@@ -69,7 +69,9 @@ def observe_file_fact(evidence: DiskEvidence, facts: dict[str, Any], field: str)
     inode = facts["inode"]
     if field in ("path", "name", "deleted", "inode", "extension", "original_path"):
         if field == "inode":
-            entry = next((e for e in evidence.listing() if e.path.casefold() == facts["path"].casefold()), None)
+            entry = next(
+                (e for e in evidence.listing() if e.path.casefold() == facts["path"].casefold()), None
+            )
             return Observation(entry.inode if entry else None, "fls -r -p")
         entry = evidence.by_inode(inode)
         if entry is None:
@@ -172,8 +174,9 @@ def _media_hash(image: Path, algorithm: str) -> str:
 
 
 def _magic(content: bytes) -> str:
-    result = subprocess.run(["file", "--brief", "--mime-type", "-"], input=content[:65536], capture_output=True,
-                            check=False)
+    result = subprocess.run(
+        ["file", "--brief", "--mime-type", "-"], input=content[:65536], capture_output=True, check=False
+    )
     mime = result.stdout.decode().strip()
     return MIME_TO_KIND.get(mime, mime)
 

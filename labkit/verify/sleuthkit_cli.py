@@ -28,7 +28,9 @@ def _run(args: list[str], *, binary: bool = False, zone: str = "UTC") -> bytes:
         raise VerificationError(f"{args[0]} is not installed (Debian package sleuthkit)") from None
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise VerificationError(f"{' '.join(args[:1])} failed on {args[-1]}: {message[0] if message else result.returncode}")
+        raise VerificationError(
+            f"{' '.join(args[:1])} failed on {args[-1]}: {message[0] if message else result.returncode}"
+        )
     return result.stdout
 
 

@@ -33,17 +33,20 @@ def check_volume_with_fsck(image: Path, offset_sectors: int) -> tuple[bool, str]
         volume.flush()
         result = subprocess.run(["fsck.fat", "-n", volume.name], capture_output=True, check=False)
     output = (result.stdout + result.stderr).decode("utf-8", "replace")
-    problems = [line for line in output.splitlines()
-                if line.strip() and not line.startswith(("fsck.fat", volume.name)) and "files" not in line]
+    problems = [
+        line
+        for line in output.splitlines()
+        if line.strip() and not line.startswith(("fsck.fat", volume.name)) and "files" not in line
+    ]
     ok = result.returncode == 0 and not problems
     return ok, "; ".join(problems) or f"exit {result.returncode}"
 
 
 def pytsk3_file_sha256(image: Path, offset_sectors: int, inode: int) -> str | None:
     """SHA-256 of a file's content read through pytsk3 (deleted files included)."""
-    from labkit.tools.disk.image_access import open_image
-
     import pytsk3
+
+    from labkit.tools.disk.image_access import open_image
 
     with open_image(image) as img:
         fs = pytsk3.FS_Info(img.tsk_image, offset=offset_sectors * 512)

@@ -59,15 +59,17 @@ def test_variant(scenario_path: Path, seed: int, tmp_path: Path) -> None:
             continue
         image = out / "case" / "evidence" / disk["file_name"]
         offset = str(disk["partition_offset_sectors"])
-        deleted = subprocess.run(["fls", "-r", "-d", "-p", "-o", offset, str(image)], capture_output=True,
-                                 text=True, check=True).stdout
+        deleted = subprocess.run(
+            ["fls", "-r", "-d", "-p", "-o", offset, str(image)], capture_output=True, text=True, check=True
+        ).stdout
         for owner, record in facts.items():
             if record.get("disk") != disk_id or "inode" not in record or record.get("is_directory"):
                 continue
             listed = f"* {record['inode']}:\t{record['path'].lstrip('/')}" in deleted
             assert listed == record["deleted"], (owner, record["path"])
-            content = subprocess.run(["icat", "-o", offset, str(image), str(record["inode"])],
-                                     capture_output=True, check=True).stdout
+            content = subprocess.run(
+                ["icat", "-o", offset, str(image), str(record["inode"])], capture_output=True, check=True
+            ).stdout
             if not record["deleted"] or record["recoverable"]:
                 assert hashlib.sha256(content).hexdigest() == record["sha256"], owner
 
@@ -79,8 +81,9 @@ def test_variant(scenario_path: Path, seed: int, tmp_path: Path) -> None:
     assert graded.total == graded.max_points == sum(q["points"] for q in key["questions"])
     for question in key["questions"]:
         changed = dict(answers)
-        changed[question["id"]] = _wrong(question["answer"], question["type"],
-                                         question["options"].get("choices", []))
+        changed[question["id"]] = _wrong(
+            question["answer"], question["type"], question["options"].get("choices", [])
+        )
         sheet.write_text(_sheet(changed), encoding="utf-8")
         regraded = grade_files(result.key_path, sheet)
         assert regraded.total == graded.max_points - question["points"], question["id"]

@@ -20,18 +20,21 @@ def test_dfvfs_walks_e01_partition_and_fat(tmp_path: Path) -> None:
     image = out / "case" / "evidence" / "usb.E01"
     os_spec = factory.Factory.NewPathSpec(definitions.TYPE_INDICATOR_OS, location=str(image))
     ewf_spec = factory.Factory.NewPathSpec(definitions.TYPE_INDICATOR_EWF, parent=os_spec)
-    partition = factory.Factory.NewPathSpec(definitions.TYPE_INDICATOR_TSK_PARTITION, location="/p1",
-                                            parent=ewf_spec)
+    partition = factory.Factory.NewPathSpec(
+        definitions.TYPE_INDICATOR_TSK_PARTITION, location="/p1", parent=ewf_spec
+    )
     contract = facts["contract"]
-    file_spec = factory.Factory.NewPathSpec(definitions.TYPE_INDICATOR_TSK, location=contract["path"],
-                                            parent=partition)
+    file_spec = factory.Factory.NewPathSpec(
+        definitions.TYPE_INDICATOR_TSK, location=contract["path"], parent=partition
+    )
     entry = resolver.Resolver.OpenFileEntry(file_spec)
     assert entry is not None and entry.size == contract["size"]
     handle = entry.GetFileObject()
     import hashlib
 
     assert hashlib.sha256(handle.read()).hexdigest() == contract["sha256"]
-    root = resolver.Resolver.OpenFileEntry(factory.Factory.NewPathSpec(
-        definitions.TYPE_INDICATOR_TSK, location="/", parent=partition))
+    root = resolver.Resolver.OpenFileEntry(
+        factory.Factory.NewPathSpec(definitions.TYPE_INDICATOR_TSK, location="/", parent=partition)
+    )
     names = {sub.name for sub in root.sub_file_entries}
     assert {"Бухгалтерия", "Фото"} <= names

@@ -43,8 +43,9 @@ def test_two_gib_e01_is_generated_in_bounded_memory(tmp_path: Path) -> None:
     scenario = tmp_path / "big.yaml"
     scenario.write_text(SCENARIO, encoding="utf-8")
     out = tmp_path / "lab"
-    result = subprocess.run([sys.executable, "-c", CHILD, str(scenario), str(out)], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(scenario), str(out)], capture_output=True, text=True, check=True
+    )
     peak_mib = int(result.stdout.strip().splitlines()[-1]) / 1024
     image = out / "case" / "evidence" / "big.E01"
     assert image.is_file()

@@ -16,8 +16,11 @@ SCENARIO = scenarios_dir() / "usb-fraud.yaml"
 
 
 def _tree(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_same_seed_is_byte_identical_across_processes_and_clocks(tmp_path: Path) -> None:
@@ -25,7 +28,10 @@ def test_same_seed_is_byte_identical_across_processes_and_clocks(tmp_path: Path)
     labkit.generate(scenario, 7, tmp_path / "a", verify=False)
     # A second run in another process, another time zone and hash seed, must give the same bytes.
     env = {**os.environ, "TZ": "America/Los_Angeles", "PYTHONHASHSEED": "12345"}
-    code = f"import labkit; labkit.generate(labkit.load_scenario({str(SCENARIO)!r}), 7, {str(tmp_path / 'b')!r}, verify=False)"
+    code = (
+        "import labkit; "
+        f"labkit.generate(labkit.load_scenario({str(SCENARIO)!r}), 7, {str(tmp_path / 'b')!r}, verify=False)"
+    )
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
     first, second = _tree(tmp_path / "a"), _tree(tmp_path / "b")
     assert first == second

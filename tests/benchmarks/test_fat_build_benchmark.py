@@ -20,6 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from benchmarks.image_check import SourceEntry, TreeEntry, tree_differences  # noqa: E402
 from benchmarks.source_tree import generate_source_tree  # noqa: E402
 
 SMALL = ["--size", "48M", "--files", "20", "--repeat", "1"]  # 48 MiB: the smallest sizes FAT32 allows
@@ -131,3 +132,27 @@ def test_source_tree_is_deterministic(tmp_path: Path) -> None:
         assert a.stat().st_mtime == b.stat().st_mtime
     other = generate_source_tree(tmp_path / "c", files=30, volume_size=48 << 20, seed=8)
     assert other.files != first.files
+
+
+def test_tree_check_reports_missing_resized_and_retimed_files() -> None:
+    when = "2024-03-04 08:00:00 (UTC)"
+    source = {
+        "Отчёты 00": SourceEntry(True, 0, ""),
+        "Отчёты 00/a.txt": SourceEntry(False, 10, when),
+        "b.txt": SourceEntry(False, 20, when),
+        "c.txt": SourceEntry(False, 30, when),
+    }
+    image = {
+        "Отчёты 00": TreeEntry(True, 4096, "2026-01-01 00:00:00 (UTC)", 5),  # folder times are not compared
+        "Отчёты 00/a.txt": TreeEntry(False, 10, when, 6),
+        "b.txt": TreeEntry(False, 21, when, 7),
+        "c.txt": TreeEntry(False, 30, "2024-03-04 08:00:02 (UTC)", 8),
+        "extra.txt": TreeEntry(False, 1, when, 9),
+    }
+    assert tree_differences(source, dict(image)) == [
+        "unexpected extra.txt",
+        f"b.txt: source 20 bytes {when}, image 21 bytes {when}",
+        f"c.txt: source 30 bytes {when}, image 30 bytes 2024-03-04 08:00:02 (UTC)",
+    ]
+    del image["Отчёты 00/a.txt"]
+    assert tree_differences(source, image)[0] == "missing Отчёты 00/a.txt"

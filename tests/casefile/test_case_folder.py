@@ -18,13 +18,20 @@ SEED = 918273645
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("case") / "lab"
-    labkit.generate(labkit.load_scenario(scenarios_dir() / "usb-fraud.yaml"), SEED, out, lang="kk", verify=False)
+    labkit.generate(
+        labkit.load_scenario(scenarios_dir() / "usb-fraud.yaml"), SEED, out, lang="kk", verify=False
+    )
     return out
 
 
 def test_layout_and_manifest(lab: Path) -> None:
     case = lab / "case"
-    assert sorted(p.name for p in case.iterdir()) == ["MANIFEST.sha256", "answers.yaml", "briefing.md", "evidence"]
+    assert sorted(p.name for p in case.iterdir()) == [
+        "MANIFEST.sha256",
+        "answers.yaml",
+        "briefing.md",
+        "evidence",
+    ]
     assert [p.name for p in (case / "evidence").iterdir()] == ["usb.E01"]
     result = subprocess.run(["sha256sum", "-c", "MANIFEST.sha256"], cwd=case, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -46,7 +46,9 @@ def test_facts_follow_the_story(lab: Path) -> None:
     assert facts["hidden"]["hidden"] is True and facts["hidden"]["system"] is True
 
 
-def test_tampered_file_content_is_caught(lab: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_tampered_file_content_is_caught(
+    lab: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     copy = tmp_path / "lab"
     shutil.copytree(lab, copy)
     notes = _facts(copy)["notes"]

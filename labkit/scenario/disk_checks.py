@@ -1,0 +1,45 @@
+"""Check at load time that a declared disk can be built, without building it.
+
+The partition layout and the FAT geometry are pure calculations, so the same
+functions the writers use decide here whether the disk size, partitioning,
+FAT type and cluster size fit together; the story never starts on a disk that
+cannot exist.
+"""
+
+from __future__ import annotations
+
+from labkit.errors import EvidenceError, UsageError
+from labkit.evidence.disk.fat.geometry import plan_geometry
+from labkit.evidence.disk.partition_table import PartitionLayout, PartitionSpec
+from labkit.scenario.model import DiskSpec
+
+SECTOR_SIZE = 512
+ALIGNMENT = 1024 * 1024
+
+
+def check_disk_geometry(disk: DiskSpec) -> tuple[list[str | int], str, str] | None:
+    """``(field path, message, hint)`` when the disk cannot be built as declared, else None."""
+    fs = disk.filesystem
+    try:
+        layout = PartitionLayout(
+            total_sectors=disk.size // SECTOR_SIZE,
+            scheme=disk.partitioning,
+            sector_size=SECTOR_SIZE,
+            alignment=ALIGNMENT,
+            disk_id=0,
+        )
+        partition = layout.place(PartitionSpec(size=None, type=fs.type))
+    except (UsageError, EvidenceError) as exc:
+        return ["size"], f"{disk.partitioning} partitioning does not fit: {exc}", "make the disk larger"
+    try:
+        plan_geometry(partition.size, sector_size=SECTOR_SIZE, fat_type=fs.type, cluster_size=fs.cluster_size)
+    except EvidenceError as exc:
+        field: list[str | int] = ["filesystem", "cluster_size"] if fs.cluster_size else ["filesystem", "type"]
+        return field, f"{fs.type.upper()} does not fit this disk: {exc}", _geometry_hint(disk)
+    return None
+
+
+def _geometry_hint(disk: DiskSpec) -> str:
+    if disk.filesystem.cluster_size:
+        return "omit cluster_size to let labkit choose, or change the disk size or FAT type"
+    return "FAT12 suits up to ~16 MiB, FAT16 up to ~2 GiB, FAT32 from ~33 MiB; change the type or the size"
