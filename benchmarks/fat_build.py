@@ -55,6 +55,7 @@ class SideResult:
     image_allocated_bytes: int
     bytes_written: int | None = None
     build_seconds: list[float] | None = None  # labkit only: the work without interpreter start
+    baseline_rss_bytes: int | None = None  # labkit only: interpreter + imports before the work
 
     @property
     def median(self) -> float:
@@ -187,6 +188,7 @@ def run_benchmark(
         images["labkit"].stat().st_blocks * 512,
         int(report["bytes_written"]),
         build_seconds,
+        int(report["baseline_rss_bytes"]),
     )
     mtools = SideResult(
         "mkfs.fat + mcopy -s",

@@ -63,6 +63,7 @@ def _proc_field(path: str, field: str) -> int:
 def main(argv: list[str]) -> int:
     """Build the image and print build time, peak memory and bytes written as JSON."""
     source, image, size = Path(argv[0]), Path(argv[1]), int(argv[2])
+    baseline = _proc_field("/proc/self/status", "VmHWM") * 1024  # interpreter and imports, before any work
     started = time.perf_counter()
     try:
         facts, folders, files = build_image(source, image, size)
@@ -73,6 +74,7 @@ def main(argv: list[str]) -> int:
     result = {
         "build_seconds": seconds,
         "peak_rss_bytes": _proc_field("/proc/self/status", "VmHWM") * 1024,
+        "baseline_rss_bytes": baseline,
         "bytes_written": _proc_field("/proc/self/io", "wchar"),
         "cluster_size": facts.cluster_size,
         "fat_type": facts.fat_type,

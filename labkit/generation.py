@@ -88,8 +88,10 @@ def build_variant(scenario: Scenario, seed: int | str, root: Path, *, lang: str)
             raise scenario.error_at(
                 ["timeline", item.index], str(exc), hint="make the disk larger or the content smaller"
             ) from None
-        if item.action.id and facts is not None:
-            book.record(item.action.id, type(item.action).media, facts)
+        if facts is not None:
+            # Every planted item is recorded; actions without an id under "#<timeline index>",
+            # which no question can name (ids are identifiers) but a trainer can read.
+            book.record(item.action.id or f"#{item.index}", type(item.action).media, facts)
     book.resolve_files(ctx)
     finish_disks(scenario, variant, ctx, book, work_dir, evidence_dir)
     shutil.rmtree(work_dir)

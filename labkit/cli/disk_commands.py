@@ -119,16 +119,23 @@ def list_command(
     if as_json:
         return _emit_json(entries, zone)
     columns = ["Type", "Inode", "", "Path"] + (
-        ["Size", "Modified", "Accessed", "Changed", "Created"] if long_format else []
+        ["Attr", "Size", "Modified", "Accessed", "Changed", "Created"] if long_format else []
     )
     table = _table(*columns)
     for entry in entries:
         row = [entry.type, str(entry.inode), "*" if entry.deleted else "", entry.path]
         if long_format:
             times = (entry.modified, entry.accessed, entry.changed, entry.created)
-            row += ["" if entry.size is None else str(entry.size), *(_time(t, zone) for t in times)]
+            row += [_attribute_letters(entry.attributes), "" if entry.size is None else str(entry.size)]
+            row += [_time(t, zone) for t in times]
         table.add_row(*row)
     _console().print(table)
+
+
+def _attribute_letters(attributes: tuple[str, ...]) -> str:
+    """FAT attributes as `attrib` shows them: R(ead-only) H(idden) S(ystem) A(rchive)."""
+    letters = {"read-only": "R", "hidden": "H", "system": "S", "archive": "A"}
+    return "".join(letters[a] for a in ("read-only", "hidden", "system", "archive") if a in attributes)
 
 
 @disk.command()
@@ -224,8 +231,18 @@ def recover(
                 Text(f"not written: {item.error}", style="red") if item.error else written, item.sha256 or "",
             )  # fmt: skip
         _console().print(table)
-    if report.failed:
-        raise EvidenceError(f"{len(report.failed)} of {len(report.files)} files could not be recovered")
+    live_failures = [item for item in report.failed if not item.deleted]
+    if live_failures:
+        raise EvidenceError(
+            f"{len(live_failures)} of {len(report.files)} allocated files could not be recovered"
+        )
+    if report.failed and not as_json:
+        # A deleted file whose clusters were reused is a finding, not a tool failure.
+        click.echo(
+            f"note: {len(report.failed)} deleted file(s) could not be recovered whole: their clusters were "
+            "reused by later files (compare their first cluster with allocated files: 'labkit disk stat')",
+            err=True,
+        )
 
 
 @disk.command(name="hash")

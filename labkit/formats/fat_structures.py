@@ -4,9 +4,19 @@ Each definition both builds (the writer in :mod:`labkit.evidence.disk.fat`) and
 parses (our own round-trip tests). Field names follow Microsoft's FAT
 specification (fatgen103) in plain English. Only byte layout lives here: what a
 value means (cluster chains, name rules, time rounding) is decided by the writer.
+
+The writer builds thousands of 32-byte entries per volume, which ``construct``
+does at ~100 us each. :class:`FlatStruct` flattens a fixed-size declaration once
+into one :class:`struct.Struct` that takes the same field values: still one
+declaration, ~20 times faster to build.
 """
 
 from __future__ import annotations
+
+import struct
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from construct import (
     BitsInteger,
@@ -14,10 +24,15 @@ from construct import (
     Bytes,
     ByteSwapped,
     Const,
+    Construct,
+    FormatField,
     Int8ul,
     Int16ul,
     Int32ul,
+    Padded,
     Padding,
+    Pass,
+    Renamed,
     Struct,
 )
 
@@ -39,12 +54,23 @@ CASE_LOWER_EXTENSION = 0x10
 DELETED_MARKER = 0xE5
 LAST_LONG_NAME_ENTRY = 0x40
 
-# A FAT date: bits 15-9 year since 1980, 8-5 month, 4-0 day; stored little-endian.
-FatDate = ByteSwapped(BitStruct("year" / BitsInteger(7), "month" / BitsInteger(4), "day" / BitsInteger(5)))
-# A FAT time: bits 15-11 hours, 10-5 minutes, 4-0 seconds / 2; stored little-endian.
-FatTime = ByteSwapped(
-    BitStruct("hour" / BitsInteger(5), "minute" / BitsInteger(6), "double_seconds" / BitsInteger(5))
+# Bit fields of each little-endian word, most significant first: (name, width in bits).
+_BIT_WORD_FIELDS: weakref.WeakKeyDictionary[Construct, tuple[tuple[str, int], ...]] = (
+    weakref.WeakKeyDictionary()
 )
+
+
+def little_endian_bit_word(*fields: tuple[str, int]) -> Construct:
+    """A 16- or 32-bit little-endian word of bit fields, most significant field first."""
+    word = ByteSwapped(BitStruct(*(name / BitsInteger(width) for name, width in fields)))
+    _BIT_WORD_FIELDS[word] = fields  # so FlatStruct can pack the word without construct
+    return word
+
+
+# A FAT date: bits 15-9 year since 1980, 8-5 month, 4-0 day.
+FatDate = little_endian_bit_word(("year", 7), ("month", 4), ("day", 5))
+# A FAT time: bits 15-11 hours, 10-5 minutes, 4-0 seconds / 2.
+FatTime = little_endian_bit_word(("hour", 5), ("minute", 6), ("double_seconds", 5))
 
 BiosParameterBlock = Struct(
     "bytes_per_sector" / Int16ul,
@@ -139,3 +165,108 @@ LongNameEntry = Struct(
     "name_3" / Bytes(4),
 )
 """A 32-byte VFAT long-name slot holding 13 UTF-16 code units."""
+
+
+_WORD_FORMATS = {16: "H", 32: "I"}
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    kind: str  # "value", "bytes" (fixed length), "bits" (a little-endian bit word) or "const"
+    length: int = 0
+    constant: object = None
+    bits: tuple[tuple[str, int, int], ...] = ()  # (name, width, shift) of a bit word
+
+
+class FlatStruct:
+    """A fixed-size ``Struct`` flattened into one ``struct.Struct``, derived from its declaration.
+
+    ``build`` takes the same mapping as the construct ``build`` (bit words as nested
+    mappings, constants and padding left out) and returns the same bytes, as strictly:
+    a byte string of the wrong length or a bit field out of range raises ValueError,
+    an integer out of range ``struct.error``.
+    Supported members: little-endian ``FormatField`` integers, ``Bytes(n)``,
+    ``Const``, zero ``Padding(n)`` and :func:`little_endian_bit_word`; anything else is
+    a TypeError when the FlatStruct is made (at import), so no field is packed wrongly.
+    """
+
+    def __init__(self, declaration: Struct) -> None:
+        formats, fields = ["<"], []
+        for member in declaration.subcons:
+            name = member.name if isinstance(member, Renamed) else None
+            inner = member.subcon if isinstance(member, Renamed) else member
+            if isinstance(inner, Padded) and inner.subcon is Pass and inner.pattern == b"\x00":
+                formats.append(f"{inner.length}x")
+                continue
+            if isinstance(inner, Const):
+                format_code = _format_code(inner.subcon)
+                fields.append(_Field(name or "", "const", constant=inner.value))
+            elif inner in _BIT_WORD_FIELDS:
+                format_code, bits = _bit_word(_BIT_WORD_FIELDS[inner])
+                fields.append(_Field(_require(name), "bits", bits=bits))
+            else:
+                format_code = _format_code(inner)
+                is_bytes = format_code.endswith("s")
+                fields.append(_Field(_require(name), "bytes" if is_bytes else "value", inner.sizeof()))
+            formats.append(format_code)
+        self._packer = struct.Struct("".join(formats))
+        self._fields = tuple(fields)
+        if self._packer.size != declaration.sizeof():
+            raise TypeError(f"flattened size {self._packer.size} != declared size {declaration.sizeof()}")
+
+    @property
+    def size(self) -> int:
+        return self._packer.size
+
+    def build(self, values: Mapping[str, object]) -> bytes:
+        """The declaration's bytes for ``values``."""
+        arguments: list[object] = []
+        for field in self._fields:
+            if field.kind == "value":
+                arguments.append(values[field.name])
+            elif field.kind == "bytes":
+                raw = values[field.name]
+                if len(raw) != field.length:  # type: ignore[arg-type]
+                    raise ValueError(f"{field.name} must be {field.length} bytes, got {raw!r}")
+                arguments.append(raw)
+            elif field.kind == "bits":
+                arguments.append(_pack_bits(field, values[field.name]))  # type: ignore[arg-type]
+            else:
+                arguments.append(field.constant)
+        return self._packer.pack(*arguments)
+
+
+def _require(name: str | None) -> str:
+    if not name:
+        raise TypeError("FlatStruct needs every non-constant member to be named")
+    return name
+
+
+def _format_code(member: Construct) -> str:
+    if isinstance(member, FormatField) and member.fmtstr[0] == "<":
+        return member.fmtstr[1:]
+    if isinstance(member, Bytes) and isinstance(member.length, int):
+        return f"{member.length}s"
+    raise TypeError(f"FlatStruct cannot flatten {member!r}")
+
+
+def _bit_word(fields: tuple[tuple[str, int], ...]) -> tuple[str, tuple[tuple[str, int, int], ...]]:
+    total = sum(width for _, width in fields)
+    if total not in _WORD_FORMATS:
+        raise TypeError(f"a bit word of {total} bits cannot be flattened")
+    bits, shift = [], total
+    for name, width in fields:
+        shift -= width
+        bits.append((name, width, shift))
+    return _WORD_FORMATS[total], tuple(bits)
+
+
+def _pack_bits(field: _Field, values: Mapping[str, int]) -> int:
+    word = 0
+    for name, width, shift in field.bits:
+        value = values[name]
+        if not 0 <= value < 1 << width:
+            raise ValueError(f"{field.name}.{name} = {value} does not fit in {width} bits")
+        word |= value << shift
+    return word

@@ -34,12 +34,25 @@ def check_disk_geometry(disk: DiskSpec) -> tuple[list[str | int], str, str] | No
     try:
         plan_geometry(partition.size, sector_size=SECTOR_SIZE, fat_type=fs.type, cluster_size=fs.cluster_size)
     except EvidenceError as exc:
-        field: list[str | int] = ["filesystem", "cluster_size"] if fs.cluster_size else ["filesystem", "type"]
-        return field, f"{fs.type.upper()} does not fit this disk: {exc}", _geometry_hint(disk)
+        message = f"{fs.type.upper()} does not fit this disk: {exc}"
+        if fs.cluster_size and _fits(partition.size, fs.type, None):
+            return (
+                ["filesystem", "cluster_size"],
+                message,
+                "omit cluster_size to let labkit choose one that fits",
+            )
+        return ["size"], message, _SIZE_HINT
     return None
 
 
-def _geometry_hint(disk: DiskSpec) -> str:
-    if disk.filesystem.cluster_size:
-        return "omit cluster_size to let labkit choose, or change the disk size or FAT type"
-    return "FAT12 suits up to ~16 MiB, FAT16 up to ~2 GiB, FAT32 from ~33 MiB; change the type or the size"
+def _fits(size: int, fat_type: str, cluster_size: int | None) -> bool:
+    try:
+        plan_geometry(size, sector_size=SECTOR_SIZE, fat_type=fat_type, cluster_size=cluster_size)  # type: ignore[arg-type]
+    except EvidenceError:
+        return False
+    return True
+
+
+_SIZE_HINT = (
+    "FAT12 suits disks up to ~16 MiB, FAT16 up to ~2 GiB, FAT32 from ~33 MiB: change the size or the type"
+)

@@ -1,39 +1,62 @@
-"""Render every text of a scenario once, without writing evidence.
+"""Render one variant of a scenario completely, without writing evidence.
 
-Catches undefined template names, impossible variable windows and bad time
-expressions at load time, before any byte is written.
+Drawing variables and rendering every text catches undefined template names,
+empty variable windows and bad time expressions; validating each generated
+document's parameters (after its templates are filled in) and replaying the
+timeline's file paths catch what would otherwise fail half-way through
+generation. All of it happens at load time, before any byte is written.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from labkit.i18n import as_mapping
+from labkit.scenario.story_checks import check_contents, check_paths
 from labkit.scenario.templating import TemplateProblem, render_template
+from labkit.scenario.time_expressions import TimeExpressionError, evaluate
+
+if TYPE_CHECKING:
+    from labkit.scenario.loader import Scenario
+    from labkit.scenario.variant import Variant
 
 _NOT_TEMPLATES = {"action", "id", "at", "jitter"}
+DRY_RUN_SEED = 0
 
 
-def dry_run(scenario: Any) -> None:
+def dry_run(scenario: Scenario) -> Variant:
+    """Draw and render the variant of seed 0; raise the first ScenarioError found."""
     from labkit.scenario.variant import make_variant
 
-    variant = make_variant(scenario, 0)
+    variant = make_variant(scenario, DRY_RUN_SEED)
     values = variant.values
     spec = scenario.spec
     for field in ("title", "briefing"):
-        for lang, text in as_mapping(getattr(spec, field)).items():
-            _render(scenario, [field, lang] if isinstance(getattr(spec, field), dict) else [field], text, values)
+        _render_localized(scenario, [field], getattr(spec, field), values)
     for i, question in enumerate(spec.questions):
         for field in ("prompt", "hint", "feedback"):
-            value = getattr(question, field)
-            for lang, text in as_mapping(value).items():
-                where = ["questions", i, field] + ([lang] if isinstance(value, dict) else [])
-                _render(scenario, where, text, values)
+            _render_localized(scenario, ["questions", i, field], getattr(question, field), values)
+    for h, host in enumerate(spec.hosts):
+        for d, disk in enumerate(host.disks):
+            where: list[str | int] = ["hosts", h, "disks", d]
+            _render_localized(scenario, [*where, "description"], disk.description, values)
+            if disk.acquisition is not None:
+                _walk(scenario, [*where, "acquisition"], disk.acquisition.model_dump(exclude={"at"}), values)
+                _check_acquisition(scenario, variant, [*where, "acquisition", "at"], disk.acquisition.at)
     for i, action in enumerate(scenario.actions):
         _walk(scenario, ["timeline", i], action.model_dump(exclude_none=True), values)
+    check_contents(scenario, values)
+    check_paths(scenario, variant)
+    return variant
 
 
-def _walk(scenario: Any, where: list[str | int], node: Any, values: dict[str, Any]) -> None:
+def _render_localized(scenario: Scenario, where: list[str | int], text: Any, values: dict[str, Any]) -> None:
+    for lang, item in as_mapping(text).items():
+        _render(scenario, [*where, lang] if isinstance(text, dict) else where, item, values)
+
+
+def _walk(scenario: Scenario, where: list[str | int], node: Any, values: dict[str, Any]) -> None:
     if isinstance(node, str):
         _render(scenario, where, node, values)
     elif isinstance(node, dict):
@@ -45,9 +68,33 @@ def _walk(scenario: Any, where: list[str | int], node: Any, values: dict[str, An
             _walk(scenario, [*where, index], value, values)
 
 
-def _render(scenario: Any, where: list[str | int], text: str, values: dict[str, Any]) -> None:
+def render_at(scenario: Scenario, where: list[str | int], text: str, values: dict[str, Any]) -> str:
+    """Render ``text``; a problem becomes a ScenarioError at the line of ``where`` that holds it."""
     try:
-        render_template(text, values)
+        return render_template(text, values)
     except TemplateProblem as exc:
-        raise scenario.error_at(where, f"template error: {exc}",
-                                hint=f"variables: {', '.join(values) or '(none declared)'}") from None
+        needle = exc.name
+        if needle is None and exc.line is not None:
+            lines = text.splitlines()
+            needle = lines[exc.line - 1].strip() if 0 < exc.line <= len(lines) else None
+        hint = exc.hint or f"variables: {', '.join(values) or '(none declared)'}"
+        raise scenario.source.error(where, f"template: {exc}", hint=hint, needle=needle) from None
+
+
+_render = render_at
+
+
+def _check_acquisition(scenario: Scenario, variant: Variant, where: list[str | int], text: str) -> None:
+    """The acquisition must follow the story it captures."""
+    last: datetime | None = max((s.when for s in variant.schedule), default=None)
+    try:
+        acquired = evaluate(text, variables=variant.values, zone=scenario.zone, previous=last)
+    except TimeExpressionError as exc:
+        raise scenario.error_at(where, str(exc)) from None
+    if last is not None and acquired < last:
+        raise scenario.error_at(
+            where,
+            f"the disk would be acquired at {acquired.isoformat()}, before the timeline ends at "
+            f"{last.isoformat()} (in the variant of seed {variant.seed})",
+            hint="acquire the disk after the last action, e.g. 'at: +1d'",
+        )

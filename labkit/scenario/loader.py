@@ -9,7 +9,6 @@ problem is one ScenarioError naming file, line, field and what would be valid.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,28 +20,16 @@ from pydantic import BaseModel, ValidationError
 from labkit.errors import ScenarioError
 from labkit.scenario.disk_checks import check_disk_geometry
 from labkit.scenario.model import FORMAT_VERSION, DiskSpec, HostSpec, ScenarioSpec
+from labkit.scenario.question_checks import DISK_FACTS, check_questions
 from labkit.scenario.time_expressions import TimeExpressionError, parse_duration, parse_time_expression
-from labkit.scenario.validation_errors import located_error
+from labkit.scenario.validation_errors import did_you_mean, located_error
 from labkit.scenario.variables import VARIABLE_TYPES, VariableType
 from labkit.scenario.yaml_source import YamlSource, load_yaml
 from labkit.story import ACTIONS, Action
 
-DISK_FACTS = (
-    "image_md5", "image_sha1", "image_sha256", "size", "label", "serial", "fat_type", "cluster_size",
-    "partition_offset_sectors", "file_name", "format", "free_clusters", "total_clusters", "timezone",
-    "acquired",
-)
-#: Disk facts recorded only for E01 images.
-E01_ONLY_FACTS = ("acquired",)
 #: Fields of an action (besides 'at') holding time expressions, relative to the action's own time.
 ACTION_TIME_FIELDS = ("source_modified",)
 TIMES_FIELDS = ("created", "modified", "accessed")
-
-
-def answer_type_names() -> list[str]:
-    from labkit.grading import answer_type_names as names
-
-    return names()
 
 
 @dataclass
@@ -80,18 +67,24 @@ def load_scenario(path: str | Path) -> Scenario:
     source = load_yaml(path)
     if not isinstance(source.data, dict):
         raise source.error(
-            [], "a scenario is a mapping of fields (labkit:, id:, title:, hosts:, timeline:, questions: ...)",
+            [],
+            "a scenario is a mapping of fields (labkit:, id:, title:, hosts:, timeline:, questions: ...)",
             hint="start from a bundled scenario, e.g. scenarios/usb-fraud.yaml",
         )
     if "labkit" not in source.data:
         raise source.error(
-            [], "the scenario format version is missing",
+            [],
+            "the scenario format version is missing",
             hint=f"add 'labkit: {FORMAT_VERSION}' as the first line",
         )
     version = source.data["labkit"]
     if version != FORMAT_VERSION or isinstance(version, bool):
-        raise source.error(["labkit"], "unsupported scenario format version", value=version,
-                           hint=f"this labkit reads 'labkit: {FORMAT_VERSION}'")
+        raise source.error(
+            ["labkit"],
+            "unsupported scenario format version",
+            value=version,
+            hint=f"this labkit reads 'labkit: {FORMAT_VERSION}'",
+        )
     try:
         spec = ScenarioSpec.model_validate(source.data)
     except ValidationError as exc:
@@ -101,7 +94,7 @@ def load_scenario(path: str | Path) -> Scenario:
     scenario = Scenario(Path(path), source, spec, variables, actions)
     _check_disks(scenario)
     _check_timeline(scenario)
-    _check_questions(scenario)
+    check_questions(scenario)
     from labkit.scenario.dry_run import dry_run
 
     dry_run(scenario)
@@ -118,8 +111,12 @@ def _variables(spec: ScenarioSpec, source: YamlSource) -> dict[str, VariableType
         kind = raw["type"]
         cls = VARIABLE_TYPES.get(kind) if isinstance(kind, str) else None
         if cls is None:
-            raise source.error([*where, "type"], "unknown variable type", value=kind,
-                               hint=VARIABLE_TYPES.suggestion(kind) if isinstance(kind, str) else valid)
+            raise source.error(
+                [*where, "type"],
+                "unknown variable type",
+                value=kind,
+                hint=VARIABLE_TYPES.suggestion(kind) if isinstance(kind, str) else valid,
+            )
         try:
             out[name] = cls.model_validate(dict(raw))
         except ValidationError as exc:
@@ -137,8 +134,12 @@ def _actions(spec: ScenarioSpec, source: YamlSource) -> list[Action]:
         name = raw["action"]
         cls = ACTIONS.get(name) if isinstance(name, str) else None
         if cls is None:
-            raise source.error([*where, "action"], "unknown action", value=name,
-                               hint=ACTIONS.suggestion(name) if isinstance(name, str) else valid)
+            raise source.error(
+                [*where, "action"],
+                "unknown action",
+                value=name,
+                hint=ACTIONS.suggestion(name) if isinstance(name, str) else valid,
+            )
         try:
             actions.append(cls.model_validate(dict(raw)))
         except ValidationError as exc:
@@ -153,7 +154,9 @@ def _check_disks(scenario: Scenario) -> None:
         for d, disk in enumerate(host.disks):
             where: list[str | int] = ["hosts", h, "disks", d]
             if disk.id in seen:
-                raise source.error([*where, "id"], f"disk id {disk.id!r} is used twice", hint="give each disk its own id")
+                raise source.error(
+                    [*where, "id"], f"disk id {disk.id!r} is used twice", hint="give each disk its own id"
+                )
             seen.add(disk.id)
             problem = check_disk_geometry(disk)
             if problem is not None:
@@ -162,8 +165,11 @@ def _check_disks(scenario: Scenario) -> None:
             if disk.acquisition is not None:
                 _check_base(scenario, [*where, "acquisition", "at"], disk.acquisition.at)
     if not seen:
-        raise source.error(["hosts"], "no host has a disk: there is no evidence to generate",
-                           hint="add 'disks:' with at least one disk to a host")
+        raise source.error(
+            ["hosts"],
+            "no host has a disk: there is no evidence to generate",
+            hint="add 'disks:' with at least one disk to a host",
+        )
 
 
 def _disk_ids(scenario: Scenario) -> list[str]:
@@ -178,28 +184,51 @@ def _check_timeline(scenario: Scenario) -> None:
         where: list[str | int] = ["timeline", index]
         if action.id is not None:
             if action.id in seen:
-                raise source.error([*where, "id"], f"id {action.id!r} is already used by timeline[{seen[action.id]}]",
-                                   hint="give each action its own id")
+                raise source.error(
+                    [*where, "id"],
+                    f"id {action.id!r} is already used by timeline[{seen[action.id]}]",
+                    hint="give each action its own id",
+                )
             if action.id in disk_ids or action.id in scenario.variables:
                 kind = "a disk" if action.id in disk_ids else "a variable"
-                raise source.error([*where, "id"], f"id {action.id!r} is already the id of {kind}",
-                                   hint="answers name facts as ID.FIELD, so ids must be unique")
+                raise source.error(
+                    [*where, "id"],
+                    f"id {action.id!r} is already the id of {kind}",
+                    hint="answers name facts as ID.FIELD, so ids must be unique",
+                )
             seen[action.id] = index
         for disk_id in action.disk_ids():
             if disk_id not in disk_ids:
-                raise source.error([*where, "disk"], f"unknown disk {disk_id!r}",
-                                   hint=did_you_mean(disk_id, disk_ids) or f"disks: {', '.join(disk_ids)}")
-        if "disk" in type(action).model_fields and getattr(action, "disk", None) is None and len(disk_ids) > 1:
-            raise source.error(where, "this scenario has several disks: say which one with 'disk:'",
-                               hint=f"disks: {', '.join(disk_ids)}")
+                raise source.error(
+                    [*where, "disk"],
+                    f"unknown disk {disk_id!r}",
+                    hint=did_you_mean(disk_id, disk_ids) or f"disks: {', '.join(disk_ids)}",
+                )
+        if (
+            "disk" in type(action).model_fields
+            and getattr(action, "disk", None) is None
+            and len(disk_ids) > 1
+        ):
+            raise source.error(
+                where,
+                "this scenario has several disks: say which one with 'disk:'",
+                hint=f"disks: {', '.join(disk_ids)}",
+            )
         if index == 0 and action.at is None:
-            raise source.error([*where, "at"], "the first action needs an 'at' time",
-                               hint="e.g. 'at: incident - 2d' or 'at: 2026-03-14 10:03'")
+            raise source.error(
+                [*where, "at"],
+                "the first action needs an 'at' time",
+                hint="e.g. 'at: incident - 2d' or 'at: 2026-03-14 10:03'",
+            )
         if action.at is not None:
             parsed = _check_base(scenario, [*where, "at"], action.at)
             if index == 0 and parsed.relative:
-                raise source.error([*where, "at"], "the first action cannot be relative to a previous one",
-                                   value=action.at, hint="e.g. 'at: incident - 2d' or an ISO datetime")
+                raise source.error(
+                    [*where, "at"],
+                    "the first action cannot be relative to a previous one",
+                    value=action.at,
+                    hint="e.g. 'at: incident - 2d' or an ISO datetime",
+                )
         for path, text in action_time_fields(action):
             _check_base(scenario, [*where, *path], text)
         if action.jitter is not None:
@@ -234,67 +263,19 @@ def _check_base(scenario: Scenario, where: list[str | int], text: str) -> Any:
         datetimes = [n for n, v in scenario.variables.items() if getattr(v, "type", "") == "datetime"]
         if root in scenario.variables and root not in datetimes and "." not in parsed.base:
             kind = getattr(scenario.variables[root], "type", "?")
-            raise scenario.error_at(where, f"{root!r} is a {kind} variable, not a datetime",
-                                    hint=f"datetime variables: {', '.join(datetimes) or '(none declared)'}")
+            article = "an" if str(kind)[:1] in "aeiou" else "a"
+            raise scenario.error_at(
+                where,
+                f"{root!r} is {article} {kind} variable, not a datetime",
+                hint=f"datetime variables: {', '.join(datetimes) or '(none declared)'}",
+            )
         if root not in scenario.variables:
             raise scenario.error_at(
-                where, f"unknown datetime variable {root!r}",
+                where,
+                f"unknown datetime variable {root!r}",
                 hint=did_you_mean(root, datetimes) or "declare it under 'variables:' with 'type: datetime'",
             )
     return parsed
 
 
-def _check_questions(scenario: Scenario) -> None:
-    source = scenario.source
-    seen: dict[str, int] = {}
-    types = answer_type_names()
-    action_ids = {a.id: a for a in scenario.actions if a.id is not None}
-    disks = {disk.id: disk for _, disk in scenario.disks()}
-    for index, question in enumerate(scenario.spec.questions):
-        where: list[str | int] = ["questions", index]
-        if question.id in seen:
-            raise source.error([*where, "id"], f"question id {question.id!r} is already used by questions[{seen[question.id]}]",
-                               hint="give each question its own id")
-        seen[question.id] = index
-        if question.type not in types:
-            raise source.error([*where, "type"], f"unknown answer type {question.type!r}",
-                               hint=did_you_mean(question.type, types) or f"valid types: {', '.join(types)}")
-        if question.type == "choice" and not question.choices:
-            raise source.error(where, "a choice question needs 'choices'", hint="e.g. choices: [jpg, pdf, docx]")
-        if question.choices is not None and question.type != "choice":
-            raise source.error([*where, "choices"], f"'choices' only applies to type 'choice', not {question.type!r}",
-                               hint="remove 'choices' or set 'type: choice'")
-        _check_answer(scenario, [*where, "answer"], question.answer, action_ids, disks)
-
-
-def _check_answer(scenario: Scenario, where: list[str | int], answer: str, action_ids: dict[str, Action],
-                  disks: dict[str, DiskSpec]) -> None:
-    owner, _, fact = answer.partition(".")
-    if not fact:
-        raise scenario.error_at(where, "an answer names a recorded fact as ID.FIELD", value=answer,
-                                hint="e.g. ledger.sha256 (an action's id) or usb.serial (a disk's id)")
-    if owner in disks:
-        fields: tuple[str, ...] = DISK_FACTS
-    elif owner in action_ids:
-        fields = type(action_ids[owner]).fact_fields
-        if not fields:
-            raise scenario.error_at(where, f"action {owner!r} ({action_ids[owner].action}) records no facts",
-                                    hint="ask about an action that plants something")
-    else:
-        known = [*action_ids, *disks]
-        raise scenario.error_at(where, f"no action or disk has the id {owner!r}",
-                                hint=did_you_mean(owner, known) or f"ids: {', '.join(known) or '(none)'}; "
-                                "give the action an 'id:'")
-    head = fact.split(".", 1)[0]
-    if head not in fields:
-        raise scenario.error_at(where, f"{owner!r} records no fact {head!r}",
-                                hint=did_you_mean(head, fields) or f"facts: {', '.join(fields)}")
-    if owner in disks and head in E01_ONLY_FACTS and disks[owner].format != "e01":
-        raise scenario.error_at(where, f"disk {owner!r} records {head!r} only as an E01 image",
-                                hint="set 'format: e01' on the disk")
-
-
-def did_you_mean(name: Any, options: Iterable[Any]) -> str | None:
-    """'did you mean X?' for the closest option, or None."""
-    close = difflib.get_close_matches(str(name), [str(o) for o in options], n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
+__all__ = ["DISK_FACTS", "Scenario", "action_time_fields", "load_scenario"]

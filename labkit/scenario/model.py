@@ -24,8 +24,17 @@ SCENARIO_ID = r"^[a-z0-9][a-z0-9-]*$"
 LocalizedText = str | dict[str, str]
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)?\s*$", re.IGNORECASE)
-_UNITS = {"b": 1, "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4,
-          "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4}
+_UNITS = {
+    "b": 1,
+    "kib": 1024,
+    "mib": 1024**2,
+    "gib": 1024**3,
+    "tib": 1024**4,
+    "kb": 1000,
+    "mb": 1000**2,
+    "gb": 1000**3,
+    "tb": 1000**4,
+}
 
 
 def parse_size(value: int | str) -> int:
@@ -37,7 +46,10 @@ def parse_size(value: int | str) -> int:
     match = _SIZE.match(str(value))
     if not match:
         raise ValueError(f"not a size: {value!r} (write e.g. 64 MiB, 2 GiB or a number of bytes)")
-    return int(float(match[1]) * _UNITS[(match[2] or "b").lower()])
+    size = float(match[1]) * _UNITS[(match[2] or "b").lower()]
+    if size != size or size > 2**64:  # NaN cannot happen, but inf can: '9' * 400
+        raise ValueError("this size is far too large")
+    return int(size)
 
 
 class Strict(BaseModel):
@@ -132,9 +144,9 @@ class DiskSpec(Strict):
     acquisition: AcquisitionSpec | None = None
     description: LocalizedText = ""
 
-    @field_validator("size")
+    @field_validator("size", mode="before")
     @classmethod
-    def _size(cls, v: int | str) -> int:
+    def _size(cls, v: Any) -> int:
         size = parse_size(v)
         if size < 1024 * 1024 or size > 2 * 1024**4:
             raise ValueError(f"disk size must be between 1 MiB and 2 TiB, not {size} bytes")

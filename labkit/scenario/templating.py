@@ -32,8 +32,9 @@ class TemplateProblem(ValueError):
         hint: what would be valid (did-you-mean or the names that exist).
     """
 
-    def __init__(self, message: str, *, name: str | None = None, line: int | None = None,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, name: str | None = None, line: int | None = None, hint: str | None = None
+    ) -> None:
         super().__init__(message)
         self.name = name
         self.line = line
@@ -113,7 +114,8 @@ def _unknown_name(exc: _UnknownName, values: dict[str, Any]) -> TemplateProblem:
     name = str(exc.name)
     if isinstance(exc.name, str) and name.startswith("_"):
         return TemplateProblem(
-            f"{name!r} is not available in templates", name=name,
+            f"{name!r} is not available in templates",
+            name=name,
             hint="templates may use variables and their public fields only",
         )
     if exc.owner is missing:
@@ -146,8 +148,11 @@ def render_template(text: str, values: dict[str, Any]) -> str:
     except _UnknownName as exc:
         raise _unknown_name(exc, values) from None
     except TemplateSyntaxError as exc:
-        raise TemplateProblem(f"template syntax error: {exc.message}", line=exc.lineno,
-                              hint="write {{ name }} for a value, {{ name | filter }} for a filter") from None
+        raise TemplateProblem(
+            f"template syntax error: {exc.message}",
+            line=exc.lineno,
+            hint="write {{ name }} for a value, {{ name | filter }} for a filter",
+        ) from None
     except TemplateError as exc:
         message = (exc.message or str(exc)).replace("'dict object'", "variables")
         raise TemplateProblem(message) from None

@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-_DURATION = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m(?!s))?(?:(?P<s>\d+)s)?(?:(?P<ms>\d+)ms)?$")
+_DURATION = re.compile(
+    r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m(?!s))?(?:(?P<s>\d+)s)?(?:(?P<ms>\d+)ms)?$"
+)
 _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_EXPRESSION = re.compile(r"^\s*(?P<base>[A-Za-z_][A-Za-z0-9_.]*)?\s*(?:(?P<sign>[+-])\s*(?P<dur>[0-9A-Za-z][0-9A-Za-z ]*?))?\s*$")
+_EXPRESSION = re.compile(
+    r"^\s*(?P<base>[A-Za-z_][A-Za-z0-9_.]*)?\s*(?:(?P<sign>[+-])\s*(?P<dur>[0-9A-Za-z][0-9A-Za-z ]*?))?\s*$"
+)
 
 
 class TimeExpressionError(ValueError):
@@ -31,7 +35,11 @@ def parse_duration(text: str) -> timedelta:
     parts = {k: int(v) if v else 0 for k, v in match.groupdict().items()}
     try:
         return timedelta(
-            days=parts["d"], hours=parts["h"], minutes=parts["m"], seconds=parts["s"], milliseconds=parts["ms"]
+            days=parts["d"],
+            hours=parts["h"],
+            minutes=parts["m"],
+            seconds=parts["s"],
+            milliseconds=parts["ms"],
         )
     except OverflowError:
         raise TimeExpressionError(f"duration {text!r} is too long (at most 999999999 days)") from None
@@ -75,8 +83,9 @@ def parse_time_expression(text: str) -> TimeExpression:
     match = _EXPRESSION.match(text)
     if not match or not (match["base"] or match["sign"]):
         raise TimeExpressionError(
-            f"not a time expression: {text!r} (write a datetime variable with an offset like 'incident - 2h', "
-            "an ISO datetime like '2026-03-14 10:03', or '+15m' for after the previous action)"
+            f"not a time expression: {text!r} (write a datetime variable with an offset like "
+            "'incident - 2h', an ISO datetime like '2026-03-14 10:03', or '+15m' for after the "
+            "previous action)"
         )
     offset = timedelta(0)
     if match["sign"]:
@@ -103,7 +112,9 @@ def evaluate(
         base = _lookup(parsed.base, variables)
     else:
         if previous is None:
-            raise TimeExpressionError(f"{str(expression).strip()!r} is relative to the previous action, but there is none")
+            raise TimeExpressionError(
+                f"{str(expression).strip()!r} is relative to the previous action, but there is none"
+            )
         base = previous
     try:
         return base + parsed.offset
@@ -121,7 +132,8 @@ def _lookup(name: str, variables: dict[str, object]) -> datetime:
         else:
             known = sorted(k for k, v in variables.items() if isinstance(v, datetime))
             raise TimeExpressionError(
-                f"unknown datetime variable {name!r}" + (f" (datetime variables: {', '.join(known)})" if known else "")
+                f"unknown datetime variable {name!r}"
+                + (f" (datetime variables: {', '.join(known)})" if known else "")
             )
     if not isinstance(value, datetime):
         raise TimeExpressionError(f"variable {name!r} is not a datetime")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -20,8 +20,20 @@ from labkit.scenario.yaml_source import YamlSource
 
 # Pydantic names union branches in locations ("str", "dict[str,str]", "function-after[...]").
 _TYPE_TAG = re.compile(r"^(str|int|float|bool|none|dict|list|tuple)$|[\[\],]")
-_TYPE_ERRORS = {"string_type", "dict_type", "list_type", "int_type", "float_type", "bool_type", "tuple_type",
-                "model_type", "model_attributes_type", "none_required", "int_parsing", "float_parsing"}
+_TYPE_ERRORS = {
+    "string_type",
+    "dict_type",
+    "list_type",
+    "int_type",
+    "float_type",
+    "bool_type",
+    "tuple_type",
+    "model_type",
+    "model_attributes_type",
+    "none_required",
+    "int_parsing",
+    "float_parsing",
+}
 _FRIENDLY = {
     "dict_type": ("expected a mapping (indented 'key: value' lines or {key: value})", None),
     "model_type": ("expected a mapping (indented 'key: value' lines or {key: value})", None),
@@ -67,10 +79,16 @@ def _real_path(data: Any, loc: Sequence[str | int]) -> list[str | int]:
     return path
 
 
-def _rank(error: dict[str, Any], source: YamlSource, prefix: Sequence[str | int], data: Any) -> tuple[int, int]:
+def _rank(
+    error: dict[str, Any], source: YamlSource, prefix: Sequence[str | int], data: Any
+) -> tuple[int, int]:
     """Unknown fields first (they explain a 'missing' twin), then by position in the file."""
     kind = error["type"]
-    order = 0 if kind == "extra_forbidden" else (2 if kind in _TYPE_ERRORS and any(map(_is_tag, error["loc"])) else 1)
+    order = (
+        0
+        if kind == "extra_forbidden"
+        else (2 if kind in _TYPE_ERRORS and any(map(_is_tag, error["loc"])) else 1)
+    )
     line = source.position([*prefix, *_real_path(data, error["loc"])]).line or 0
     return order, line
 
@@ -87,7 +105,13 @@ def located_error(
         data = data[part]
     errors = exc.errors()
     first = min(errors, key=lambda e: _rank(e, source, prefix, data))
-    path = [*prefix, *_real_path(data, first["loc"])]
+    relative = _real_path(data, first["loc"])
+    path = [*prefix, *relative]
+    if first["type"] == "value_error":
+        # A check of a whole mapping or list: point at the key or value its message names.
+        node = _node_at(data, relative)
+        if isinstance(node, (dict, list)):
+            path += _find(node, set(re.findall(r"'([^']+)'", first["msg"]))) or []
     kind = first["type"]
     value = first.get("input")
     hint = None
@@ -109,9 +133,40 @@ def located_error(
         message, hint = _union_message(errors, first)
     else:
         message, hint = _message(first)
-    if isinstance(value, (CommentedMap, CommentedSeq, dict, list)):
-        value = None
+    if isinstance(value, (CommentedMap, CommentedSeq, dict, list)) or (
+        value is not None and (repr(value) in message or f" {value}" in message)
+    ):
+        value = None  # already shown by the message
     return source.error(path, message, value=value, hint=hint)
+
+
+def _node_at(data: Any, path: Sequence[str | int]) -> Any:
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _find(node: Any, names: set[str]) -> list[str | int] | None:
+    """Path to the first key (or text value) in ``node`` that is one of ``names``."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if str(key) in names:
+                return [key]
+            found = _find(value, names)
+            if found is not None:
+                return [key, *found]
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if isinstance(value, str) and value in names:
+                return [index]
+            found = _find(value, names)
+            if found is not None:
+                return [index, *found]
+    return None
 
 
 def _message(error: dict[str, Any]) -> tuple[str, str | None]:
@@ -126,14 +181,27 @@ def _message(error: dict[str, Any]) -> tuple[str, str | None]:
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
         return _PATTERNS.get(pattern, f"must match the pattern {pattern}"), None
-    return error["msg"].removeprefix("Value error, "), None
+    if kind == "too_short":
+        least = error.get("ctx", {}).get("min_length", 1)
+        return f"needs at least {least} item{'s' if least != 1 else ''}", None
+    if kind == "too_long":
+        return f"holds at most {error.get('ctx', {}).get('max_length')} items", None
+    message = error["msg"].removeprefix("Value error, ")
+    if message.startswith("Keys should be strings"):
+        return "a key must be text", "put it in quotes"
+    return message.replace("Input should be", "must be"), None
 
 
 def _union_message(errors: list[dict[str, Any]], first: dict[str, Any]) -> tuple[str, str | None]:
     """'text or a mapping' style message for a value matching no branch of a union."""
     base = [p for p in first["loc"] if not _is_tag(p)]
-    branches = {str(p) for e in errors if [q for q in e["loc"] if not _is_tag(q)] == base for p in e["loc"]
-                if _is_tag(p)}
+    branches = {
+        str(p)
+        for e in errors
+        if [q for q in e["loc"] if not _is_tag(q)] == base
+        for p in e["loc"]
+        if _is_tag(p)
+    }
     if "str" in branches and any(b.startswith("dict") for b in branches):
         return "expected a text, or a mapping of language to text (en:, ru:, kk:)", None
     if "int" in branches and "str" in branches:
@@ -166,3 +234,9 @@ def _model_in(annotation: Any) -> Any:
         if found is not None:
             return found
     return None
+
+
+def did_you_mean(name: Any, options: Iterable[Any]) -> str | None:
+    """'did you mean X?' for the closest option, or None."""
+    close = difflib.get_close_matches(str(name), [str(o) for o in options], n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None

@@ -30,6 +30,14 @@ VARIABLE_TYPES: Registry[type[VariableType]] = Registry("variable type")
 _FAKER_LOCALES = {"en": "en_US", "ru": "ru_RU"}
 
 
+class VariableProblem(ValueError):
+    """A variable cannot be drawn; ``field`` is where in its declaration the cause is."""
+
+    def __init__(self, message: str, *, field: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 @dataclass
 class DrawContext:
     """What a variable may depend on: earlier values and the scenario's clock."""
@@ -79,16 +87,22 @@ def _faker(locale: str, rng: Random) -> Faker:
 
 
 class PersonVariable(VariableType):
+    """A person: `.name`, `.first_name`, `.last_name`, `.username`, `.email`."""
+
     type_name: ClassVar[str] = "person"
     type: Literal["person"]
-    locale: Literal["en", "ru", "kk"] = "en"
-    gender: Literal["male", "female", "any"] = "any"
-    email_domain: str = "mail.kz"
+    locale: Literal["en", "ru", "kk"] = Field(
+        "en", description="en and ru from Faker, kk from labkit's lists"
+    )
+    gender: Literal["male", "female", "any"] = Field("any", description="any: drawn from the seed")
+    email_domain: str = Field("mail.kz", description="domain of `.email`")
 
     def draw(self, rng: Random, ctx: DrawContext) -> Person:
         gender = self.gender if self.gender != "any" else rng.choice(["male", "female"])
         if self.locale == "kk":
-            first = rng.choice(kazakh_names.MALE_FIRST_NAMES if gender == "male" else kazakh_names.FEMALE_FIRST_NAMES)
+            first = rng.choice(
+                kazakh_names.MALE_FIRST_NAMES if gender == "male" else kazakh_names.FEMALE_FIRST_NAMES
+            )
             last = rng.choice(kazakh_names.SURNAMES)
             if gender == "female":
                 last = kazakh_names.female_surname(last)
@@ -103,6 +117,8 @@ class PersonVariable(VariableType):
 
 
 class CompanyVariable(VariableType):
+    """A company name (Kazakh: a legal form and a name, e.g. ЖШС «Алатау»)."""
+
     type_name: ClassVar[str] = "company"
     type: Literal["company"]
     locale: Literal["en", "ru", "kk"] = "en"
@@ -114,9 +130,11 @@ class CompanyVariable(VariableType):
 
 
 class IPv4Variable(VariableType):
+    """A host address drawn from a network (never the network or broadcast address)."""
+
     type_name: ClassVar[str] = "ipv4"
     type: Literal["ipv4"]
-    network: str = "192.168.1.0/24"
+    network: str = Field("192.168.1.0/24", description="CIDR network to draw from")
 
     @field_validator("network")
     @classmethod
@@ -135,9 +153,13 @@ class IPv4Variable(VariableType):
 
 
 class DatetimeVariable(VariableType):
+    """A moment in a window, in the scenario's time zone (to the second)."""
+
     type_name: ClassVar[str] = "datetime"
     type: Literal["datetime"]
-    between: tuple[str, str]
+    between: tuple[str, str] = Field(
+        description="start and end: ISO datetimes or expressions over earlier variables"
+    )
     office_hours: bool = Field(False, description="only 08:00-19:00 on weekdays")
 
     @field_validator("between")
@@ -151,27 +173,38 @@ class DatetimeVariable(VariableType):
         return value
 
     def draw(self, rng: Random, ctx: DrawContext) -> datetime:
-        start = evaluate(self.between[0], variables=ctx.values, zone=ctx.zone)
-        end = evaluate(self.between[1], variables=ctx.values, zone=ctx.zone)
+        ends = []
+        for index, text in enumerate(self.between):
+            try:
+                ends.append(evaluate(text, variables=ctx.values, zone=ctx.zone))
+            except TimeExpressionError as exc:
+                raise VariableProblem(str(exc), field=("between", index)) from None
+        start, end = ends
         if end <= start:
-            raise ValueError(
+            raise VariableProblem(
                 f"the window is empty: its end {end.isoformat()} is not after its start {start.isoformat()}; "
-                "write 'between: [START, END]' with START first"
+                "write 'between: [START, END]' with START first",
+                field=("between",),
             )
         span = int((end - start).total_seconds())
         for _ in range(1000):
             value = start + timedelta(seconds=rng.randrange(span))
             if not self.office_hours or (value.weekday() < 5 and 8 <= value.hour < 19):
                 return value
-        raise ValueError("the window holds no office hours (08:00-19:00, Monday-Friday); widen it or drop office_hours")
+        raise VariableProblem(
+            "the window holds no office hours (08:00-19:00, Monday-Friday); widen it or drop office_hours",
+            field=("between",),
+        )
 
 
 class IntegerVariable(VariableType):
+    """A whole number from min to max inclusive, in steps."""
+
     type_name: ClassVar[str] = "integer"
     type: Literal["integer"]
-    min: int
-    max: int
-    step: int = Field(1, ge=1)
+    min: int = Field(description="smallest value")
+    max: int = Field(description="largest value")
+    step: int = Field(1, ge=1, description="values are min, min+step, ...")
 
     @field_validator("max")
     @classmethod
@@ -186,23 +219,45 @@ class IntegerVariable(VariableType):
 
 
 class ChoiceVariable(VariableType):
+    """One of the given options, drawn from the seed."""
+
     type_name: ClassVar[str] = "choice"
     type: Literal["choice"]
-    options: list[Any] = Field(min_length=1)
+    options: list[Any] = Field(min_length=1, description="the values to choose from")
 
     def draw(self, rng: Random, ctx: DrawContext) -> Any:
         return rng.choice(self.options)
 
 
 class PasswordVariable(VariableType):
+    """A password as people choose them (memorable: Word1987!) or a random one."""
+
     type_name: ClassVar[str] = "password"
     type: Literal["password"]
-    style: Literal["random", "memorable"] = "memorable"
-    length: int = Field(10, ge=4, le=64)
+    style: Literal["random", "memorable"] = Field("memorable", description="memorable or random characters")
+    length: int = Field(10, ge=4, le=64, description="length of a random password")
 
     _WORDS: ClassVar[tuple[str, ...]] = (
-        "summer", "almaty", "astana", "dragon", "sunrise", "tiger", "falcon", "winter", "qwerty", "spartak",
-        "kairat", "barys", "steppe", "silkroad", "apple", "monkey", "football", "shadow", "master", "eagle",
+        "summer",
+        "almaty",
+        "astana",
+        "dragon",
+        "sunrise",
+        "tiger",
+        "falcon",
+        "winter",
+        "qwerty",
+        "spartak",
+        "kairat",
+        "barys",
+        "steppe",
+        "silkroad",
+        "apple",
+        "monkey",
+        "football",
+        "shadow",
+        "master",
+        "eagle",
     )
 
     def draw(self, rng: Random, ctx: DrawContext) -> str:
@@ -214,18 +269,22 @@ class PasswordVariable(VariableType):
 
 
 class HexVariable(VariableType):
+    """Lower-case hexadecimal digits (keys, tokens, hashes)."""
+
     type_name: ClassVar[str] = "hex"
     type: Literal["hex"]
-    length: int = Field(8, ge=1, le=128)
+    length: int = Field(8, ge=1, le=128, description="number of digits")
 
     def draw(self, rng: Random, ctx: DrawContext) -> str:
         return "".join(rng.choice("0123456789abcdef") for _ in range(self.length))
 
 
 class TextVariable(VariableType):
+    """Text built from earlier variables with a template."""
+
     type_name: ClassVar[str] = "text"
     type: Literal["text"]
-    template: str
+    template: str = Field(description="Jinja template over variables declared above")
 
     def draw(self, rng: Random, ctx: DrawContext) -> str:
         return render_template(self.template, ctx.values)

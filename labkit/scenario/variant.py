@@ -15,8 +15,13 @@ from typing import Any
 from labkit.errors import ScenarioError
 from labkit.scenario.loader import Scenario
 from labkit.scenario.templating import TemplateProblem
-from labkit.scenario.time_expressions import TimeExpressionError, evaluate, parse_duration
-from labkit.scenario.variables import DrawContext
+from labkit.scenario.time_expressions import (
+    TimeExpressionError,
+    evaluate,
+    parse_duration,
+    parse_time_expression,
+)
+from labkit.scenario.variables import DrawContext, VariableProblem
 from labkit.seeding import rng_for
 from labkit.story import Action
 
@@ -37,14 +42,36 @@ class Variant:
 
 
 def draw_variables(scenario: Scenario, seed: int | str) -> dict[str, Any]:
+    """Draw every variable in declaration order, each from its own seeded stream."""
     values: dict[str, Any] = {}
     ctx = DrawContext(values, scenario.zone)
     for name, variable in scenario.variables.items():
+        _check_order(scenario, name, variable, values)
         try:
             values[name] = variable.draw(rng_for(seed, "variable", name), ctx)
-        except (ValueError, TemplateProblem, TimeExpressionError) as exc:
+        except VariableProblem as exc:
+            raise scenario.error_at(["variables", name, *exc.field], str(exc)) from None
+        except TemplateProblem as exc:
+            raise scenario.error_at(["variables", name], f"template: {exc}", hint=exc.hint) from None
+        except (ValueError, TimeExpressionError) as exc:
             raise scenario.error_at(["variables", name], str(exc)) from None
     return values
+
+
+def _check_order(scenario: Scenario, name: str, variable: Any, values: dict[str, Any]) -> None:
+    """A variable may only use variables declared above it (they are drawn in order)."""
+    texts: list[tuple[tuple[str | int, ...], str]] = []
+    if isinstance(getattr(variable, "between", None), tuple):
+        texts = [(("between", i), text) for i, text in enumerate(variable.between)]
+    for field, text in texts:
+        base = parse_time_expression(text).base
+        root = base.split(".", 1)[0] if base else None
+        if root is not None and root not in values and root in scenario.variables:
+            raise scenario.error_at(
+                ["variables", name, *field],
+                f"uses {root!r}, which is declared after {name!r}",
+                hint=f"variables are drawn in order: move {root!r} above {name!r}",
+            )
 
 
 def schedule(scenario: Scenario, seed: int | str, values: dict[str, Any]) -> list[ScheduledAction]:

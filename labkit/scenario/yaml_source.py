@@ -12,6 +12,7 @@ not a ``datetime``), and aliases may not expand into a huge document.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,13 +130,18 @@ def _check_shape(data: Any, path: Path) -> None:
         seen += 1
         if seen > MAX_NODES:
             raise ScenarioError(
-                f"the document has more than {MAX_NODES} values", file=path, line=1,
+                f"the document has more than {MAX_NODES} values",
+                file=path,
+                line=1,
                 hint="do aliases (*name) expand into copies of copies? write the values out instead",
             )
         if depth > MAX_DEPTH:
             pos = locate(node, [])
             raise ScenarioError(
-                f"nesting deeper than {MAX_DEPTH} levels", file=path, line=pos.line, column=pos.column,
+                f"nesting deeper than {MAX_DEPTH} levels",
+                file=path,
+                line=pos.line,
+                column=pos.column,
                 hint="flatten the structure (is an alias referring to itself?)",
             )
         if isinstance(node, dict):
@@ -152,12 +158,16 @@ def _read_text(path: Path) -> str:
             "file not found", file=path, hint="check the path, or run 'labkit scenario list' for bundled ones"
         ) from None
     except IsADirectoryError:
-        raise ScenarioError("is a folder, not a scenario file", file=path, hint="give the .yaml file") from None
+        raise ScenarioError(
+            "is a folder, not a scenario file", file=path, hint="give the .yaml file"
+        ) from None
     except OSError as exc:
         raise ScenarioError(f"cannot read the file: {exc.strerror}", file=path) from None
     if len(raw) > MAX_SOURCE_BYTES:
         raise ScenarioError(
-            f"the file is larger than {MAX_SOURCE_BYTES // 1024} KiB", file=path, line=1,
+            f"the file is larger than {MAX_SOURCE_BYTES // 1024} KiB",
+            file=path,
+            line=1,
             hint="a scenario describes evidence; it does not contain it",
         )
     try:
@@ -167,7 +177,10 @@ def _read_text(path: Path) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         column = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
         raise ScenarioError(
-            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8", file=path, line=line, column=column,
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+            file=path,
+            line=line,
+            column=column,
             hint="save the file as UTF-8 (it looks like another encoding, e.g. cp1251 or latin-1)",
         ) from None
     return text.removeprefix("\ufeff")
@@ -176,12 +189,17 @@ def _read_text(path: Path) -> str:
 def _yaml_error(exc: MarkedYAMLError, text: str, path: Path) -> ScenarioError:
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or exc.context or "invalid YAML").strip()
+    if "end of stream" in problem and exc.context_mark is not None:
+        mark = exc.context_mark  # an unclosed quote or bracket: where it opened is what to fix
     lines = text.splitlines()
     line_text = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
     indentation = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
     if mark is not None and ("\t" in problem or "\t" in indentation):
         return ScenarioError(
-            "a tab is used for indentation", file=path, line=mark.line + 1, column=(indentation.find("\t") if "\t" in indentation else mark.column) + 1,
+            "a tab is used for indentation",
+            file=path,
+            line=mark.line + 1,
+            column=(indentation.find("\t") if "\t" in indentation else mark.column) + 1,
             hint="YAML indents with spaces only: replace the tab with spaces",
         )
     if "duplicate key" in problem:
@@ -193,8 +211,12 @@ def _yaml_error(exc: MarkedYAMLError, text: str, path: Path) -> ScenarioError:
         )
         return ScenarioError(message, file=path, line=mark.line + 1, column=mark.column + 1, hint=hint)
     context = ""
-    if exc.context and exc.context_mark is not None and mark is not exc.context_mark:
-        context = f" ({exc.context.strip()} that starts at line {exc.context_mark.line + 1})"
+    if exc.context and exc.context_mark is not None:
+        context = (
+            f" ({exc.context.strip()} that starts here)"
+            if mark is exc.context_mark
+            else (f" ({exc.context.strip()} that starts at line {exc.context_mark.line + 1})")
+        )
     return ScenarioError(
         f"invalid YAML: {problem}{context}",
         file=path,
@@ -212,7 +234,11 @@ def load_yaml(path: str | Path) -> YamlSource:
     yaml.Constructor = _ScenarioConstructor
     yaml.allow_duplicate_keys = False
     try:
-        data = yaml.load(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter(
+                "ignore"
+            )  # e.g. a reused anchor: valid YAML, and the CLI prints one line only
+            data = yaml.load(text)
     except MarkedYAMLError as exc:
         raise _yaml_error(exc, text, path) from None
     except (YAMLError, RecursionError) as exc:
@@ -220,7 +246,9 @@ def load_yaml(path: str | Path) -> YamlSource:
         raise ScenarioError(f"invalid YAML: {first}", file=path, line=1) from None
     if data is None:
         raise ScenarioError(
-            "the file is empty (or only comments)", file=path, line=1,
+            "the file is empty (or only comments)",
+            file=path,
+            line=1,
             hint="start from a bundled scenario, e.g. scenarios/usb-fraud.yaml",
         )
     _check_shape(data, path)

@@ -25,7 +25,6 @@ from labkit.errors import EvidenceError
 from labkit.solvers.answer_filling import write_answer_sheet
 from labkit.solvers.case_folder import read_case_folder
 from labkit.solvers.file_signatures import (
-    EXTENSION_TYPES,
     SPREADSHEET_EXTENSIONS,
     SPREADSHEET_TYPES,
     detect_type,
@@ -133,10 +132,11 @@ def stored_image_hash(file_system: FileSystem) -> Finding:
         return Finding("q1", None, "the image stores no MD5 (not an E01, or acquired without one)")
     result = hash_image(file_system.image, ("md5",))
     verdict = "the media matches" if result.md5_matches else "the media does NOT match"
+    rehash = "re-hashes to it" if result.md5_matches else "does NOT re-hash to it"
     return Finding(
         "q1",
         f"{ewf.stored_md5.lower()} ({verdict})",
-        f"MD5 stored in the E01, recomputed over the {result.media_size}-byte media: {verdict}",
+        f"stored in the E01; the {result.media_size}-byte media {rehash}",
     )
 
 
@@ -144,7 +144,7 @@ def volume_serial(file_system: FileSystem) -> Finding:
     """q2: the serial FORMAT wrote into the boot sector."""
     summary = describe_file_system(file_system)
     where = f"partition #{summary.partition_index:03d}" if summary.partition_index is not None else "image"
-    return Finding("q2", summary.serial, f"boot sector of the {summary.type_name} volume ({where})")
+    return Finding("q2", summary.serial, f"{summary.type_name} boot sector, {where}")
 
 
 def deleted_spreadsheet(
@@ -161,7 +161,12 @@ def deleted_spreadsheet(
         missing = "no deleted spreadsheet among the deleted entries"
         return Finding("q3", None, missing), Finding("q4", None, missing), Finding("q5", None, missing)
     # Strongest first: content and name agree, then content alone, then name alone.
-    candidates.sort(key=lambda f: (f.detected not in SPREADSHEET_TYPES, extension_of(f.entry.name) == ""))
+    candidates.sort(
+        key=lambda f: (
+            f.detected not in SPREADSHEET_TYPES,
+            extension_of(f.entry.name) not in SPREADSHEET_EXTENSIONS,
+        )
+    )
     chosen = candidates[0]
     entry = chosen.entry
     metadata = stat_file(file_system, inode=entry.inode)
@@ -177,11 +182,13 @@ def deleted_spreadsheet(
         Finding(
             "q3",
             entry.path,
-            f"deleted entry, inode {entry.inode}: first cluster {metadata.first_cluster} and size "
-            f"{entry.size} bytes survive{others}",
+            f"deleted entry (inode {entry.inode}): its first cluster {metadata.first_cluster} and "
+            f"size {entry.size} survive{others}",
         ),
-        Finding("q4", digest, f"recovered {entry.size} bytes from cluster {metadata.first_cluster} on: {intact}"),
-        Finding("q5", modified, f"FAT stores local wall-clock time in 2 s steps; zone {zone_name} per the briefing"),
+        Finding(
+            "q4", digest, f"{entry.size} bytes recovered from cluster {metadata.first_cluster} on: {intact}"
+        ),
+        Finding("q5", modified, f"local time as FAT stored it (2 s steps); zone {zone_name}"),
     )
 
 
@@ -194,18 +201,21 @@ def disguised_file(file_system: FileSystem, files: list[ExaminedFile]) -> tuple[
     liars.sort(key=lambda f: "hidden" not in f.entry.attributes)
     chosen = liars[0]
     entry = chosen.entry
-    promised = EXTENSION_TYPES[extension_of(entry.name)]
-    notes = [f"extension promises {promised}, but the first bytes {_magic(chosen.head)} are {chosen.detected}"]
+    notes = [f"named .{entry.name.rpartition('.')[2]}, but its content is {chosen.detected}"]
     if "hidden" in entry.attributes:
-        notes.append("hidden attribute set")
+        notes.append("hidden")
     origin = _renamed_from(file_system, entry)
     if origin:
-        notes.append(f"deleted entry {origin} has the same first cluster and size (renamed)")
+        notes.append(f"renamed from {origin} (a deleted entry with its first cluster and size)")
     if len(liars) > 1:
         notes.append(f"{len(liars) - 1} other mismatch(es)")
     return (
         Finding("q6", entry.path, "; ".join(notes)),
-        Finding("q7", chosen.detected, f"signature {_magic(chosen.head)} means {chosen.detected}, whatever the name"),
+        Finding(
+            "q7",
+            chosen.detected,
+            f"its first bytes {_magic(chosen.head)} are the {chosen.detected} signature",
+        ),
     )
 
 
@@ -227,8 +237,10 @@ def slack_note(file_system: FileSystem, files: list[ExaminedFile]) -> tuple[Find
     entry, length, nonzero, text = max(found, key=lambda item: len(item[3]))
     others = f"; {len(found) - 1} other file(s) with text in slack" if len(found) > 1 else ""
     return (
-        Finding("q8", entry.path, f"{length} bytes of slack after end of file, {nonzero} non-zero{others}"),
-        Finding("q9", text, "readable UTF-8 cut out of the zero bytes around it"),
+        Finding(
+            "q8", entry.path, f"{nonzero} of the {length} slack bytes after its end are not zero{others}"
+        ),
+        Finding("q9", text, "the readable text in that slack, cut out of the zeros around it"),
     )
 
 
@@ -248,7 +260,7 @@ def copied_in_file(files: list[ExaminedFile], zone: tzinfo) -> Finding:
     return Finding(
         "q10",
         entry.created.iso(zone),
-        f"{entry.path}: modified {entry.modified.iso(zone)}, {_span(gap)} before it was created{others}",
+        f"created time of {entry.path}: it was modified {_span(gap)} before it was created{others}",
     )
 
 

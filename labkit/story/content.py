@@ -10,7 +10,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from labkit.evidence.documents import DocumentContext, generate_document
 from labkit.story.base import ActionFailed
 from labkit.story.context import StoryContext
 
@@ -83,6 +82,10 @@ def render_content(
         return RenderedContent(ctx.rng("content", label).randbytes(spec.random_bytes), "data", {})
     doc = spec.document
     assert doc is not None
+    # Imported here: the document writers (fpdf, openpyxl, fontTools) take a second to import,
+    # and loading or validating a scenario should not pay for that.
+    from labkit.evidence.documents import DocumentContext, generate_document
+
     params = {k: _render_deep(v, ctx) for k, v in (doc.model_extra or {}).items()}
     zone = ctx.disk(disk_id).zone if disk_id is not None or ctx.disks else ctx.zone
     utc_offset = local_time.replace(tzinfo=zone).utcoffset() if local_time is not None else None

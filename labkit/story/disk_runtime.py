@@ -102,6 +102,10 @@ class DiskRuntime:
         return record
 
     def _ensure_parents(self, path: str, times: FatTimes) -> None:
+        # Folders made on the way are created "now" (the action's time), whatever
+        # times the file itself carries (a copied-in file keeps an older mtime).
+        now = times.created or times.modified
+        times = FatTimes(created=now, modified=now, accessed=now)
         parts = [p for p in path.split("/") if p][:-1]
         for depth in range(1, len(parts) + 1):
             parent = "/" + "/".join(parts[:depth])
@@ -119,10 +123,10 @@ class DiskRuntime:
         record.size = len(data)
         record.true_type = true_type
 
-    def rename(self, record: FileRecord, new_path: str) -> None:
+    def rename(self, record: FileRecord, new_path: str, when: datetime | None = None) -> None:
         if self.exists(new_path):
             raise ActionFailed(f"cannot rename to {new_path!r}: it already exists on disk {self.spec.id!r}")
-        self._ensure_parents(new_path, FatTimes())
+        self._ensure_parents(new_path, FatTimes(created=when, modified=when, accessed=when))
         record.handle = self.volume.rename(record.path, new_path)
         del self.live[_key(record.path)]
         record.path = new_path

@@ -196,7 +196,7 @@ class RenameFile(DiskAction):
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         disk = ctx.disk(self.disk)
         record = disk.lookup(ctx.render(self.path))
-        disk.rename(record, ctx.render(self.to))
+        disk.rename(record, ctx.render(self.to), ctx.local(when, self.disk))
         return self._file_facts(ctx, record, when)
 
 
@@ -215,7 +215,7 @@ class DisguiseFile(DiskAction):
         record = disk.lookup(path)
         folder, _, name = path.rpartition("/")
         stem = name.rsplit(".", 1)[0] if "." in name else name
-        disk.rename(record, f"{folder}/{stem}.{self.extension.lstrip('.')}")
+        disk.rename(record, f"{folder}/{stem}.{self.extension.lstrip('.')}", ctx.local(when, self.disk))
         return self._file_facts(ctx, record, when)
 
 

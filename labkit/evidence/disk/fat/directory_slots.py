@@ -28,7 +28,11 @@ class DirectorySlots:
     _allocation: AllocationPolicy
 
     def _link(self, parent: Item, item: Item) -> None:
-        """Append the item's slots to its parent and make it visible by name."""
+        """Append the item's slots to its parent and make it visible by name.
+
+        The short entry is built once, from the item as it is now: a new file's
+        clusters and size must already be set (see :meth:`_make_room`).
+        """
         if item.handle == len(self._items):
             self._items.append(item)
         lfn = long_name_slots(item.long_name, item.short.raw) if item.short.needs_long_name else []
@@ -76,21 +80,25 @@ class DirectorySlots:
 
     def _reserve(self, parent: Item, item: Item, *, data_clusters: int) -> None:
         """Fail before writing anything when the entry or its data will not fit."""
-        slot_count = 1 + (
-            -(-len(item.long_name.encode("utf-16-le")) // 26) if item.short.needs_long_name else 0
-        )
-        total = self._slots_free_in(parent, slot_count) + data_clusters
+        total = self._slots_free_in(parent, _slot_count(item)) + data_clusters
         if total > self._fat.free_count:
             raise DiskFullError(
                 f"{item.long_name!r} does not fit: {total} clusters needed, {self._fat.free_count} free"
             )
 
-    def _append_slots(self, directory: Item, slots: list[bytes]) -> int:
-        growth = self._slots_free_in(directory, len(slots))
+    def _make_room(self, directory: Item, item: Item) -> None:
+        """Grow ``directory`` by the clusters ``item``'s slots need, before its data takes any."""
+        self._grow(directory, _slot_count(item))
+
+    def _grow(self, directory: Item, slot_count: int) -> None:
+        growth = self._slots_free_in(directory, slot_count)
         if growth:
             directory.clusters = directory.clusters + self._fat.allocate(growth, self._allocation)
             self._fat.chain(directory.clusters)
             self._fat.claim(directory.clusters, directory.data_owner)
+
+    def _append_slots(self, directory: Item, slots: list[bytes]) -> int:
+        self._grow(directory, len(slots))
         first = len(directory.slots) // SLOT_SIZE
         for slot in slots:
             directory.slots += slot
@@ -130,3 +138,10 @@ class DirectorySlots:
         if item.is_directory:
             raise EvidenceError(f"{path!r} is a directory, not a file")
         return item
+
+
+def _slot_count(item: Item) -> int:
+    """Slots the item's entry takes: its short entry and 13 UTF-16 units per long-name slot."""
+    if not item.short.needs_long_name:
+        return 1
+    return 1 + -(-len(item.long_name.encode("utf-16-le")) // 26)

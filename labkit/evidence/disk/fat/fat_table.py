@@ -71,6 +71,11 @@ class FatTable:
         """Link ``clusters`` in order and end the chain."""
         if not clusters:
             return
+        if is_one_run(clusters):  # the common case, linked with one slice instead of a loop
+            first, last = clusters[0], clusters[-1]
+            self.entries[first:last] = array("I", range(first + 1, last + 1))
+            self.entries[last] = self.end_of_chain
+            return
         run_start = 0
         for index in range(1, len(clusters) + 1):
             if index == len(clusters) or clusters[index] != clusters[index - 1] + 1:
@@ -88,6 +93,9 @@ class FatTable:
 
     def claim(self, clusters: list[int], owner: int) -> None:
         """Record that ``owner`` wrote data into these clusters."""
+        if clusters and is_one_run(clusters):
+            self.owner[clusters[0] : clusters[-1] + 1] = array("I", [owner]) * len(clusters)
+            return
         for cluster in clusters:
             self.owner[cluster] = owner
 
@@ -115,6 +123,12 @@ class FatTable:
         if sys.byteorder == "big":
             table.byteswap()
         return table.tobytes()
+
+
+def is_one_run(clusters: list[int]) -> bool:
+    """Whether a non-empty cluster list is one ascending contiguous run (compared in C, not looped)."""
+    first = clusters[0]
+    return clusters[-1] - first == len(clusters) - 1 and clusters == list(range(first, first + len(clusters)))
 
 
 def _pack_fat12(entries: array) -> bytes:

@@ -38,6 +38,9 @@ class ShortName:
 
 def upper(text: str) -> str:
     """Upper-case one character at a time (as Windows' up-case table does: no 'ß' -> 'SS')."""
+    converted = text.upper()  # context-free per character, so equal lengths mean no character expanded
+    if len(converted) == len(text):
+        return converted
     return "".join(c.upper() if len(c.upper()) == 1 else c for c in text)
 
 
@@ -45,12 +48,13 @@ def check_long_name(name: str) -> None:
     """Raise EvidenceError when Windows would refuse ``name`` as a file name."""
     if not name or name in (".", ".."):
         raise EvidenceError(f"invalid FAT file name {name!r}")
-    bad = sorted({c for c in name if c in FORBIDDEN_IN_LONG_NAMES or ord(c) < 0x20})
-    if bad:
+    if min(name) < " " or not FORBIDDEN_IN_LONG_NAMES.isdisjoint(name):
+        bad = sorted({c for c in name if c in FORBIDDEN_IN_LONG_NAMES or ord(c) < 0x20})
         raise EvidenceError(f"FAT file name {name!r} contains forbidden characters {bad!r}")
     if name[-1] in ". ":
         raise EvidenceError(f"FAT file name {name!r} ends with a period or space, which Windows strips")
-    if len(name.encode("utf-16-le")) // 2 > MAX_LONG_NAME_UNITS:
+    # A character takes one or two UTF-16 units: only names over half the limit need counting.
+    if len(name) * 2 > MAX_LONG_NAME_UNITS and len(name.encode("utf-16-le")) // 2 > MAX_LONG_NAME_UNITS:
         raise EvidenceError(f"FAT file name {name[:40]!r}... is longer than 255 UTF-16 units")
 
 

@@ -113,11 +113,12 @@ class FatVolume(DirectorySlots, VolumeOutput):
         view = memoryview(data).cast("B")
         self._check_size(len(view))
         self._reserve(parent, item, data_clusters=self._clusters_for(len(view)))
-        self._link(parent, item)  # entry first, as drivers do: a growing directory takes its cluster first
+        # The entry's room first, as drivers do: a growing directory takes its cluster before the data.
+        self._make_room(parent, item)
         item.clusters = self._fat.allocate(self._clusters_for(len(view)), self._allocation)
         item.size = len(view)
         self._write_clusters(item.clusters, view, owner=item.data_owner)
-        self._store_short_entry(item)
+        self._link(parent, item)  # the short entry is built once, with its clusters and size
         return self.entry(item.handle)
 
     # ---------------------------------------------------------------- modifying

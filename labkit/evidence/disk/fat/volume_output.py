@@ -13,7 +13,7 @@ from typing import BinaryIO
 from labkit.errors import DiskFullError, EvidenceError
 
 from .boot_sector import BACKUP_BOOT_SECTOR, FSINFO_SECTOR, MEDIA_FIXED_DISK, build_boot_sector, build_fsinfo
-from .fat_table import FatTable
+from .fat_table import FatTable, is_one_run
 from .geometry import FatGeometry
 from .items import Item
 from .models import FatEntry, FatVolumeFacts, SlackPlacement, UnallocatedPlacement
@@ -24,6 +24,8 @@ _FILL_CHUNK = 1024 * 1024
 
 def cluster_runs(clusters: list[int]) -> list[tuple[int, int]]:
     """Contiguous runs of a cluster list as (first, count)."""
+    if clusters and is_one_run(clusters):
+        return [(clusters[0], len(clusters))]
     runs: list[tuple[int, int]] = []
     for cluster in clusters:
         if runs and runs[-1][0] + runs[-1][1] == cluster:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+# --import-mode=importlib does not put test folders on sys.path: the shared readers live here.
+sys.path.insert(0, str(Path(__file__).parent))
+
 from fat_readers import FORMAT_TIME, SIZES
 
 from labkit.evidence.disk.fat import FatVolume

@@ -1,0 +1,153 @@
+"""The whole loop in one command: generate the bundled lab, solve it by script, grade it.
+
+``python -m labkit.demo`` (what ``.ci/demo`` runs) shows a newcomer, in a few
+seconds, what labkit does: a trainee's case folder with a real E01 is generated
+and checked with The Sleuth Kit; a scripted trainee solves it from the case
+folder alone with ``labkit disk``'s library; the trainer's key grades the sheet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console, RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from labkit.errors import LabkitError
+from labkit.grading import grade_files
+from labkit.grading.languages import pick_text
+from labkit.i18n import SUPPORTED_LANGUAGES
+from labkit.reports.terminal import grade_table
+from labkit.solvers.answer_filling import write_answer_sheet
+from labkit.solvers.usb_fraud import SCENARIO_ID, Solution, investigate
+
+STEPS = 3
+INDENT = 6
+LABEL_WIDTH = 7
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the demo; 0 once the sheet is graded (whatever the score), a LabkitError's code otherwise."""
+    try:
+        options = _parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a bad option (argparse has printed why)
+        return exc.code if isinstance(exc.code, int) else 2
+    console = Console(highlight=False, emoji=False)
+    if options.out is None:
+        root: Path | None = Path(tempfile.mkdtemp(prefix="labkit-demo-"))
+        out = root / f"{SCENARIO_ID}-seed{options.seed}"
+    else:
+        root, out = None, options.out
+    keep = options.keep or root is None
+    try:
+        solution = run(console, _seed(options.seed), out, options.lang)
+    except LabkitError as exc:
+        error = Console(stderr=True, highlight=False)
+        error.print(Text(f"labkit demo: error: {exc.one_line()}", style="red"))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if root is not None and not keep:
+            shutil.rmtree(root, ignore_errors=True)
+    if keep:
+        command = f"labkit disk ls -r -l --tz {solution.zone} {solution.image}"
+        console.print(Text(f"The lab is kept in {out}. Try: {command}"))
+    else:
+        console.print(Text("(temporary lab removed: keep it with --keep or --out DIR)", style="dim"))
+    return 0
+
+
+def run(console: Console, seed: int | str, out: Path, lang: str) -> Solution:
+    """The three steps, each announced on one line; returns what the solver found."""
+    from labkit.generation import generate
+    from labkit.scenario.catalog import resolve_scenario_path
+    from labkit.scenario.loader import load_scenario
+
+    _step(console, 1, f"Generate the {SCENARIO_ID} lab, seed {seed}, and check it with The Sleuth Kit")
+    started = time.perf_counter()
+    result = generate(load_scenario(resolve_scenario_path(SCENARIO_ID)), seed, out, lang=lang, verify=True)
+    title = pick_text(result.key.title, lang)
+    console.print(_indented(_rows([
+        ("lab", title),
+        ("trainee", f"{result.case_dir}/: {', '.join(_case_files(result.case_dir))}"),
+        ("trainer", str(result.key_path)),
+        ("time", f"{time.perf_counter() - started:.1f} s"),
+    ])))  # fmt: skip
+
+    _step(console, 2, "Solve it from case/ alone, with labkit's disk tools (never the key)")
+    started = time.perf_counter()
+    solution = investigate(result.case_dir)
+    write_answer_sheet(result.case_dir / "answers.yaml", solution.answers)
+    seconds = time.perf_counter() - started
+    console.print(_indented(_findings(solution, seconds)))
+
+    _step(console, 3, "Grade case/answers.yaml with the trainer's key.json")
+    graded = grade_files(result.key_path, result.case_dir / "answers.yaml")
+    console.print(_indented(grade_table(graded, lang)))
+    return solution
+
+
+def _findings(solution: Solution, seconds: float) -> Table:
+    """One row per answer: the value, and underneath, dimmed, what the tools showed."""
+    zone = f"times read in {solution.zone} (the briefing's zone)"
+    table = _rows([("image", f"{solution.image.name}; {zone}")])
+    for finding in solution.findings:
+        cell = Text(finding.answer or "(not found)", style="cyan" if finding.answer else "yellow")
+        cell.append(f"\n{finding.how}", style="dim")
+        table.add_row(finding.question_id, cell)
+    table.add_row("time", Text(f"{seconds:.1f} s"))
+    return table
+
+
+def _rows(rows: list[tuple[str, str]]) -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 1, 0, 0))
+    table.add_column(style="bold", no_wrap=True, min_width=LABEL_WIDTH)
+    table.add_column(overflow="fold")
+    for name, value in rows:
+        table.add_row(name, Text(value))
+    return table
+
+
+def _indented(renderable: RenderableType) -> Padding:
+    return Padding(renderable, (0, 0, 0, INDENT))
+
+
+def _case_files(case_dir: Path) -> list[str]:
+    return sorted(path.relative_to(case_dir).as_posix() for path in case_dir.rglob("*") if path.is_file())
+
+
+def _step(console: Console, number: int, what: str) -> None:
+    line = Text(f"[{number}/{STEPS}] ", style="bold magenta")
+    line.append(what, style="bold")
+    console.print(line)
+
+
+def _seed(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m labkit.demo",
+        description="Generate the bundled USB-stick lab, solve it with labkit's disk tools, grade it.",
+    )
+    parser.add_argument("--seed", default="1", help="variant seed (default: 1)")
+    parser.add_argument(
+        "--lang", default="en", choices=SUPPORTED_LANGUAGES, help="briefing, sheet and report language"
+    )
+    parser.add_argument("--out", type=Path, help="keep the lab in this new folder (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="do not remove the temporary lab at the end")
+    return parser
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Questions point at recorded facts: check each reference before anything is generated.
+
+An answer is ``ID.FIELD``: the id of an action or a disk and a fact that kind of
+action (its declared ``fact_fields``) or every disk records. A typo here would
+only show when the key is resolved, after the evidence is written.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from labkit.scenario.model import DiskSpec
+from labkit.scenario.validation_errors import did_you_mean
+
+if TYPE_CHECKING:
+    from labkit.scenario.loader import Scenario
+    from labkit.story import Action
+
+DISK_FACTS = (
+    "image_md5",
+    "image_sha1",
+    "image_sha256",
+    "size",
+    "label",
+    "serial",
+    "fat_type",
+    "cluster_size",
+    "partition_offset_sectors",
+    "file_name",
+    "format",
+    "free_clusters",
+    "total_clusters",
+    "timezone",
+    "acquired",
+)
+#: Disk facts recorded only for E01 images.
+E01_ONLY_FACTS = ("acquired",)
+
+
+def answer_type_names() -> list[str]:
+    from labkit.grading import answer_type_names as names
+
+    return names()
+
+
+def check_questions(scenario: Scenario) -> None:
+    """Question ids are unique, types registered, choices given, answers name recorded facts."""
+    source = scenario.source
+    seen: dict[str, int] = {}
+    types = answer_type_names()
+    action_ids = {a.id: a for a in scenario.actions if a.id is not None}
+    disks = {disk.id: disk for _, disk in scenario.disks()}
+    for index, question in enumerate(scenario.spec.questions):
+        where: list[str | int] = ["questions", index]
+        if question.id in seen:
+            raise source.error(
+                [*where, "id"],
+                f"question id {question.id!r} is already used by questions[{seen[question.id]}]",
+                hint="give each question its own id",
+            )
+        seen[question.id] = index
+        if question.type not in types:
+            raise source.error(
+                [*where, "type"],
+                f"unknown answer type {question.type!r}",
+                hint=did_you_mean(question.type, types) or f"valid types: {', '.join(types)}",
+            )
+        if question.type == "choice" and not question.choices:
+            raise source.error(
+                where, "a choice question needs 'choices'", hint="e.g. choices: [jpg, pdf, docx]"
+            )
+        if question.choices is not None and question.type != "choice":
+            raise source.error(
+                [*where, "choices"],
+                f"'choices' only applies to type 'choice', not {question.type!r}",
+                hint="remove 'choices' or set 'type: choice'",
+            )
+        _check_answer(scenario, [*where, "answer"], question.answer, action_ids, disks)
+
+
+def _check_answer(
+    scenario: Scenario,
+    where: list[str | int],
+    answer: str,
+    action_ids: dict[str, Action],
+    disks: dict[str, DiskSpec],
+) -> None:
+    owner, _, fact = answer.partition(".")
+    if not fact:
+        raise scenario.error_at(
+            where,
+            "an answer names a recorded fact as ID.FIELD",
+            value=answer,
+            hint="e.g. ledger.sha256 (an action's id) or usb.serial (a disk's id)",
+        )
+    if owner in disks:
+        fields: tuple[str, ...] = DISK_FACTS
+    elif owner in action_ids:
+        fields = type(action_ids[owner]).fact_fields
+        if not fields:
+            raise scenario.error_at(
+                where,
+                f"action {owner!r} ({action_ids[owner].action}) records no facts",
+                hint="ask about an action that plants something",
+            )
+    else:
+        known = [*action_ids, *disks]
+        raise scenario.error_at(
+            where,
+            f"no action or disk has the id {owner!r}",
+            hint=did_you_mean(owner, known)
+            or f"ids: {', '.join(known) or '(none)'}; give the action an 'id:'",
+        )
+    head = fact.split(".", 1)[0]
+    if head not in fields:
+        raise scenario.error_at(
+            where,
+            f"{owner!r} records no fact {head!r}",
+            hint=did_you_mean(head, fields) or f"facts: {', '.join(fields)}",
+        )
+    if owner in disks and head in E01_ONLY_FACTS and disks[owner].format != "e01":
+        raise scenario.error_at(
+            where,
+            f"disk {owner!r} records {head!r} only as an E01 image",
+            hint="set 'format: e01' on the disk",
+        )
