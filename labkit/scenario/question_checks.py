@@ -76,6 +76,22 @@ def check_questions(scenario: Scenario) -> None:
                 hint="remove 'choices' or set 'type: choice'",
             )
         _check_answer(scenario, [*where, "answer"], question.answer, action_ids, disks)
+        _check_competencies(scenario, [*where, "competencies"], question.competencies)
+    _check_competencies(scenario, ["competencies"], scenario.spec.competencies)
+
+
+def _check_competencies(scenario: Scenario, where: list[str | int], codes: list[str]) -> None:
+    from labkit.competencies import FRAMEWORK_PATH, load_framework
+
+    known = load_framework()
+    for index, code in enumerate(codes):
+        if code not in known:
+            raise scenario.error_at(
+                [*where, index],
+                f"unknown competency {code!r}",
+                hint=did_you_mean(code, known)
+                or f"codes are listed in {FRAMEWORK_PATH.name}: {', '.join(known)}",
+            )
 
 
 def _check_answer(
