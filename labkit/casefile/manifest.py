@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
+from labkit.hashing import hash_file
+
 MANIFEST_NAME = "MANIFEST.sha256"
-_CHUNK = 4 * 1024 * 1024
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def write_manifest(folder: Path, *, exclude: tuple[str, ...] = ()) -> Path:
@@ -31,7 +23,8 @@ def write_manifest(folder: Path, *, exclude: tuple[str, ...] = ()) -> Path:
         relative = path.relative_to(folder).as_posix()
         if "\n" in relative or "\\" in relative:
             raise ValueError(f"file name not representable in a manifest: {relative!r}")
-        lines.append(f"{sha256_file(path)}  {relative}\n")
+        digest = hash_file(path, ("sha256",))["sha256"]
+        lines.append(f"{digest}  {relative}\n")
     target = folder / MANIFEST_NAME
     target.write_text("".join(lines), encoding="utf-8")
     return target

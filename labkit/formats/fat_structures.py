@@ -1,14 +1,19 @@
 """On-disk structures of the FAT file system, declared once with ``construct``.
 
 Each definition both builds (the writer in :mod:`labkit.evidence.disk.fat`) and
-parses (our own round-trip tests). Field names follow Microsoft's FAT
-specification (fatgen103) in plain English. Only byte layout lives here: what a
-value means (cluster chains, name rules, time rounding) is decided by the writer.
+parses (the trainee tools in :mod:`labkit.tools.disk`, and our round-trip tests).
+Field names follow Microsoft's FAT specification (fatgen103) in plain English.
+Only byte layout lives here: what a value means (cluster chains, name rules,
+time rounding) is decided by the writer, or by the reader that parses it.
 
 The writer builds thousands of 32-byte entries per volume, which ``construct``
 does at ~100 us each. :class:`FlatStruct` flattens a fixed-size declaration once
 into one :class:`struct.Struct` that takes the same field values: still one
-declaration, ~20 times faster to build.
+declaration, ~20 times faster to build (~12 times faster to parse).
+
+Readers of evidence must not reject a damaged-but-readable volume because a
+signature byte is off: :func:`tolerant` derives, from the same declaration, a
+variant that reads each ``Const`` as the plain field underneath it.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from construct import (
     ByteSwapped,
     Const,
     Construct,
+    Container,
     FormatField,
     Int8ul,
     Int16ul,
@@ -235,6 +241,42 @@ class FlatStruct:
             else:
                 arguments.append(field.constant)
         return self._packer.pack(*arguments)
+
+    def parse(self, data: bytes) -> Container:
+        """The declaration's values read from ``data``, shaped as the construct ``parse`` shapes them.
+
+        Named constants are returned as stored, not checked (like :func:`tolerant`):
+        a reader of evidence reports a damaged field instead of refusing the entry.
+        ``data`` of the wrong length raises ``struct.error``.
+        """
+        parsed = Container()
+        for field, value in zip(self._fields, self._packer.unpack(data), strict=True):
+            if field.kind == "bits":
+                parsed[field.name] = Container(
+                    (name, value >> shift & ((1 << width) - 1)) for name, width, shift in field.bits
+                )
+            elif field.name:
+                parsed[field.name] = value
+        return parsed
+
+
+def tolerant(declaration: Struct) -> Struct:
+    """``declaration`` with every ``Const`` read as its plain field, nested structs included.
+
+    Same layout, same names, derived rather than written again, so a reader can show
+    a volume whose extended boot signature (0x29) is damaged instead of refusing it.
+    """
+    return Struct(*(_tolerant_member(member) for member in declaration.subcons))
+
+
+def _tolerant_member(member: Construct) -> Construct:
+    if isinstance(member, Renamed):
+        return Renamed(_tolerant_member(member.subcon), newname=member.name, newdocs=member.docs)
+    if isinstance(member, Const):
+        return member.subcon
+    if isinstance(member, Struct):
+        return tolerant(member)
+    return member
 
 
 def _require(name: str | None) -> str:

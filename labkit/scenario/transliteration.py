@@ -1,4 +1,9 @@
-"""Cyrillic (Russian and Kazakh) to ASCII, for user names and e-mail addresses."""
+"""Cyrillic (Russian and Kazakh) to ASCII: the one table for every generated identifier.
+
+Scenario user names (:mod:`labkit.scenario.variables`) and the e-mail addresses in
+planted office documents (:mod:`labkit.evidence.documents.office_facts`) both use it,
+so "Құдайбергенов" is spelt the same way in a login and in a letterhead.
+"""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import random
 import struct
 
 import pytest
-from construct import Int8ul, Int16ub, Padded, PascalString, Struct
+from construct import ConstError, Int8ul, Int16ub, Padded, PascalString, Struct
 
 from labkit.formats.fat_structures import (
     BootSectorFat16,
@@ -17,6 +17,7 @@ from labkit.formats.fat_structures import (
     FlatStruct,
     FsInfoSector,
     LongNameEntry,
+    tolerant,
 )
 
 
@@ -105,3 +106,33 @@ def test_flat_struct_refuses_what_it_cannot_flatten() -> None:
         FlatStruct(Struct("name" / PascalString(Int8ul, "ascii")))
     with pytest.raises(TypeError, match="cannot flatten"):
         FlatStruct(Struct("padded_value" / Padded(4, Int8ul)))  # not plain padding: must not vanish
+
+
+def test_flat_struct_parses_what_construct_parses() -> None:
+    rng = random.Random(7)
+    flat = FlatStruct(DirectoryEntry)
+    for _ in range(2000):
+        raw = rng.randbytes(32)
+        parsed = DirectoryEntry.parse(raw)
+        assert flat.parse(raw) == {key: value for key, value in parsed.items() if not key.startswith("_")}
+    with pytest.raises(struct.error):
+        flat.parse(bytes(31))
+
+
+def test_tolerant_reads_damaged_constants_with_the_same_layout() -> None:
+    """Readers of evidence derive a tolerant variant; the strict one keeps guarding the writer."""
+    raw = bytearray(FsInfoSector.build({"free_count": 5, "next_free": 6}))
+    raw[0:4] = b"XXXX"
+    raw[-2:] = b"\x00\x00"
+    with pytest.raises(ConstError):
+        FsInfoSector.parse(bytes(raw))
+    damaged = tolerant(FsInfoSector).parse(bytes(raw))
+    assert damaged.lead_signature == int.from_bytes(b"XXXX", "little")
+    assert damaged.trail_signature == 0 and (damaged.free_count, damaged.next_free) == (5, 6)
+    for declaration in (BootSectorFat16, BootSectorFat32, FsInfoSector, LongNameEntry):
+        assert tolerant(declaration).sizeof() == declaration.sizeof()
+    boot = tolerant(BootSectorFat32).parse(bytes(512))
+    assert boot.extended.boot_signature == 0 and boot.signature == b"\x00\x00"
+    assert boot.fat32.root_cluster == 0  # nested structs are made tolerant too
+    long_slot = FlatStruct(LongNameEntry).parse(b"\x41" + bytes(10) + b"\x1f" + bytes(20))
+    assert (long_slot.sequence, long_slot.attributes) == (0x41, 0x1F)  # named constants: as read, unchecked

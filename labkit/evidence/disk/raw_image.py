@@ -9,9 +9,7 @@ at all.
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -29,6 +27,7 @@ from labkit.evidence.disk.partition_table import (
     build_protective_mbr,
     derived_guid,
 )
+from labkit.hashing import hash_file  # re-exported: image builders hash what they wrote
 
 __all__ = [
     "DiskFacts",
@@ -193,23 +192,3 @@ class RawDiskImage:
     def _write_at(self, offset: int, data: bytes) -> None:
         self._file.seek(offset)
         self._file.write(data)
-
-
-def hash_file(
-    path: Path, algorithms: Iterable[str] = ("md5", "sha1", "sha256"), chunk: int = 4 * MIB
-) -> dict[str, str]:
-    """Hex digests of a file, read in ``chunk``-sized pieces so size never costs memory."""
-    try:
-        hashers = {name: hashlib.new(name) for name in algorithms}
-    except ValueError as error:
-        raise UsageError(f"unknown hash algorithm: {error}") from error
-    buffer = bytearray(chunk)
-    view = memoryview(buffer)
-    try:
-        with open(path, "rb", buffering=0) as stream:
-            while read := stream.readinto(buffer):
-                for hasher in hashers.values():
-                    hasher.update(view[:read])
-    except OSError as error:
-        raise EvidenceError(f"cannot hash {path}: {error.strerror}") from error
-    return {name: hasher.hexdigest() for name, hasher in hashers.items()}

@@ -13,14 +13,8 @@ from datetime import date
 from decimal import Decimal
 
 from labkit.evidence.documents.vocabulary import BANKS, Bank, Vocabulary
+from labkit.scenario.transliteration import to_ascii
 
-_CYRILLIC_TO_LATIN = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
-    "ь": "", "э": "e", "ю": "yu", "я": "ya", "ә": "a", "ғ": "g", "қ": "q", "ң": "n", "ө": "o", "ұ": "u",
-    "ү": "u", "һ": "h", "і": "i",
-}  # fmt: skip
 _MOBILE_PREFIXES = ("700", "701", "702", "705", "707", "747", "771", "775", "777", "778")
 _CENT = Decimal("0.01")
 
@@ -78,20 +72,9 @@ def phone_number(rng: random.Random) -> str:
     return f"+7 {rng.choice(_MOBILE_PREFIXES)} {digits[:3]} {digits[3:5]} {digits[5:]}"
 
 
-def to_latin(text: str) -> str:
-    """Lower-case ASCII transliteration of a Russian or Kazakh name, for e-mail addresses."""
-    out = []
-    for char in text.lower():
-        if char in _CYRILLIC_TO_LATIN:
-            out.append(_CYRILLIC_TO_LATIN[char])
-        elif char.isascii() and char.isalnum():
-            out.append(char)
-    return "".join(out)
-
-
 def email_address(person: Person, domain: str) -> str:
-    """first.surname@domain, transliterated."""
-    return f"{to_latin(person.first)}.{to_latin(person.surname)}@{domain}"
+    """first.surname@domain, transliterated the way scenario user names are."""
+    return f"{to_ascii(person.first)}.{to_ascii(person.surname)}@{domain}"
 
 
 def format_date(day: date, vocabulary: Vocabulary) -> str:

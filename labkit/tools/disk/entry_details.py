@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytsk3
 
-from labkit.tools.disk.fat_structures import LONG_NAME_ATTRIBUTES, attribute_names, short_name
+from labkit.tools.disk.fat_decoding import attribute_names, is_long_name_slot, short_name
 from labkit.tools.disk.file_system import FileSystem
 from labkit.tools.disk.timestamps import FileTime, decode_fat_access_date, decode_fat_time, from_epoch
 
@@ -44,19 +44,19 @@ NO_DETAILS = EntryDetails(None, (), None, None, None, None, None, None, None)
 def read_entry_details(file_system: FileSystem, inode: int, tsk_file: pytsk3.File | None) -> EntryDetails:
     """FAT: decode the directory entry; other file systems: TSK's UTC times."""
     entry = file_system.read_directory_entry(inode)
-    if entry is not None and entry.attributes & 0x3F != LONG_NAME_ATTRIBUTES:
+    if entry is not None and not is_long_name_slot(entry.attributes):
         return EntryDetails(
-            short_name=short_name(entry.name, entry.extension),
+            short_name=short_name(entry.name),
             attributes=attribute_names(entry.attributes),
             attribute_byte=entry.attributes,
-            modified=decode_fat_time(entry.write_date, entry.write_time),
+            modified=decode_fat_time(entry.modify_date, entry.modify_time),
             accessed=decode_fat_access_date(entry.access_date),
             changed=None,  # FAT has no metadata-change time
-            created=decode_fat_time(entry.create_date, entry.create_time, entry.create_time_tenths),
+            created=decode_fat_time(entry.create_date, entry.create_time, entry.create_time_hundredths),
             first_cluster=(entry.first_cluster_high << 16 | entry.first_cluster_low)
             if file_system.type_name == "FAT32"
             else entry.first_cluster_low,
-            recorded_size=entry.size,
+            recorded_size=entry.file_size,
         )
     meta = tsk_file.info.meta if tsk_file is not None else None
     if file_system.is_fat or meta is None:

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytsk3
+from construct import Container
 
 from labkit.errors import EvidenceError, ImageFormatError, UsageError
-from labkit.tools.disk.fat_structures import (
+from labkit.tools.disk.fat_decoding import (
     BOOT_SECTOR_SIZE,
-    DIRECTORY_ENTRY,
     DIRECTORY_ENTRY_SIZE,
     BootSector,
     parse_boot_sector,
+    parse_directory_entry,
 )
 from labkit.tools.disk.image_access import DiskImage, open_image
 from labkit.tools.disk.volumes import PartitionEntry, PartitionTable, read_partition_table
@@ -81,8 +82,14 @@ class FileSystem:
         self.type_name = FAT_TYPES.get(code) or _OTHER_TYPES.get(code, f"unknown (0x{code:x})")
         self.is_fat = code in FAT_TYPES
         self.boot_sector: BootSector | None = (
-            parse_boot_sector(image.read(offset, BOOT_SECTOR_SIZE)) if self.is_fat else None
+            parse_boot_sector(image.read(offset, BOOT_SECTOR_SIZE), where=self._where)
+            if self.is_fat
+            else None
         )
+
+    @property
+    def _where(self) -> str:
+        return f"{self.image.summary.path} (file system at offset {self.offset})"
 
     @property
     def block_size(self) -> int:
@@ -146,8 +153,8 @@ class FileSystem:
                 tsk_file=self._with_metadata(entry, int(name_info.meta_addr)),
             )
 
-    def read_directory_entry(self, inode: int) -> object | None:
-        """The raw 32-byte FAT directory entry behind an inode (None: root, virtual, non-FAT).
+    def read_directory_entry(self, inode: int) -> Container | None:
+        """The parsed 32-byte FAT directory entry behind an inode (None: root, virtual, non-FAT).
 
         TSK numbers FAT entries by their position: 16 per 512-byte sector, counted from
         the first sector after the FATs, starting at 3.
@@ -163,7 +170,7 @@ class FileSystem:
         raw = self.image.read(
             self.offset + sector * boot.bytes_per_sector + slot * DIRECTORY_ENTRY_SIZE, DIRECTORY_ENTRY_SIZE
         )
-        return DIRECTORY_ENTRY.parse(raw)
+        return parse_directory_entry(raw, where=self._where)
 
     def _with_metadata(self, entry: pytsk3.File, inode: int) -> pytsk3.File:
         # pytsk3 may leave info.meta None for deleted names; opening the inode still works.

@@ -7,7 +7,8 @@ import sys
 from dataclasses import dataclass
 
 from labkit.errors import LabkitError
-from labkit.tools.disk.fat_structures import LONG_NAME_ATTRIBUTES, decode_oem_text
+from labkit.formats.fat_structures import ATTRIBUTE_VOLUME_LABEL
+from labkit.tools.disk.fat_decoding import decode_oem_text, is_long_name_slot
 from labkit.tools.disk.file_system import FileSystem, open_file_system
 from labkit.tools.disk.image_access import DiskImage, ImageSummary
 from labkit.tools.disk.volumes import PartitionTable, read_partition_table
@@ -121,10 +122,10 @@ def root_directory_label(file_system: FileSystem) -> str | None:
         if item.deleted:
             continue
         entry = file_system.read_directory_entry(item.inode)
-        if entry is None or entry.attributes & 0x3F == LONG_NAME_ATTRIBUTES:
+        if entry is None or is_long_name_slot(entry.attributes):
             continue
-        if entry.attributes & 0x08:
-            return decode_oem_text(entry.name + entry.extension)
+        if entry.attributes & ATTRIBUTE_VOLUME_LABEL:
+            return decode_oem_text(entry.name)
     return None
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from labkit.errors import UsageError
+from labkit.hashing import EVIDENCE_ALGORITHMS, digest_chunks
 from labkit.tools.disk.content import iter_file_content, open_target
 from labkit.tools.disk.file_system import FileSystem
 from labkit.tools.disk.image_access import DiskImage, ImageFormat
-
-ALGORITHMS = ("md5", "sha1", "sha256")
 
 
 @dataclass(frozen=True)
@@ -40,8 +38,8 @@ class FileHash:
 def choose_algorithms(name: str) -> tuple[str, ...]:
     """``md5`` / ``sha1`` / ``sha256`` / ``all``."""
     if name == "all":
-        return ALGORITHMS
-    if name not in ALGORITHMS:
+        return EVIDENCE_ALGORITHMS
+    if name not in EVIDENCE_ALGORITHMS:
         raise UsageError(f"unknown hash algorithm {name!r}: choose md5, sha1, sha256 or all")
     return (name,)
 
@@ -55,7 +53,7 @@ def hash_image(image: DiskImage, algorithms: Iterable[str] = ("sha256",)) -> Ima
     extra = tuple(
         a for a, stored in (("md5", stored_md5), ("sha1", stored_sha1)) if stored and a not in wanted
     )
-    digests = _digest(image.iter_media(), wanted + extra)
+    digests = digest_chunks(image.iter_media(), wanted + extra)
     return ImageHash(
         path=image.summary.path,
         format=image.summary.format,
@@ -76,13 +74,5 @@ def hash_file(
 ) -> FileHash:
     """Hash one file's content (deleted files too), streamed."""
     target = open_target(file_system, path=path, inode=inode)
-    digests = _digest(iter_file_content(file_system, target), tuple(algorithms))
+    digests = digest_chunks(iter_file_content(file_system, target), algorithms)
     return FileHash(target.inode, target.path, target.deleted, target.size, digests)
-
-
-def _digest(chunks: Iterable[bytes], algorithms: tuple[str, ...]) -> dict[str, str]:
-    hashers = {name: hashlib.new(name) for name in algorithms}
-    for chunk in chunks:
-        for hasher in hashers.values():
-            hasher.update(chunk)
-    return {name: hasher.hexdigest() for name, hasher in hashers.items()}

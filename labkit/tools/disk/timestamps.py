@@ -8,6 +8,7 @@ zone changes only the offset printed after the digits, never the digits themselv
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -66,26 +67,27 @@ def resolve_zone(name: str) -> tzinfo:
         raise UsageError(f"unknown time zone {name!r}: give an IANA name such as UTC or Asia/Almaty") from exc
 
 
-def decode_fat_date(value: int) -> date | None:
-    """A FAT date word (days since 1980) or None when unset or impossible."""
-    if value == 0:
-        return None
+def decode_fat_date(stamp: Mapping[str, int]) -> date | None:
+    """A parsed FAT date (``FatDate``: year since 1980, month, day) or None when unset or impossible."""
     try:
-        return date(1980 + (value >> 9), (value >> 5) & 0x0F, value & 0x1F)
-    except ValueError:
+        return date(1980 + stamp["year"], stamp["month"], stamp["day"])
+    except ValueError:  # includes the all-zero "never set" date (month 0)
         return None
 
 
-def decode_fat_time(date_word: int, time_word: int, hundredths: int | None = None) -> FileTime | None:
-    """Combine FAT date + time into a wall-clock FileTime.
+def decode_fat_time(
+    day_stamp: Mapping[str, int], time_stamp: Mapping[str, int], hundredths: int | None = None
+) -> FileTime | None:
+    """Combine a parsed FAT date + time (``FatDate`` / ``FatTime``) into a wall-clock FileTime.
 
     ``hundredths`` is the creation-time field (0-199, units of 10 ms) that only the
     creation stamp has; the write time has 2-second resolution.
     """
-    day = decode_fat_date(date_word)
+    day = decode_fat_date(day_stamp)
     if day is None:
         return None
-    hours, minutes, seconds = time_word >> 11, (time_word >> 5) & 0x3F, (time_word & 0x1F) * 2
+    hours, minutes = time_stamp["hour"], time_stamp["minute"]
+    seconds = time_stamp["double_seconds"] * 2
     extra_seconds, centiseconds = divmod(hundredths, 100) if hundredths and hundredths <= 199 else (0, 0)
     seconds += extra_seconds
     if hours > 23 or minutes > 59 or seconds > 59:
@@ -95,9 +97,9 @@ def decode_fat_time(date_word: int, time_word: int, hundredths: int | None = Non
     return FileTime(stored=stored, resolution=resolution)
 
 
-def decode_fat_access_date(date_word: int) -> FileTime | None:
+def decode_fat_access_date(day_stamp: Mapping[str, int]) -> FileTime | None:
     """FAT keeps only the day of last access."""
-    day = decode_fat_date(date_word)
+    day = decode_fat_date(day_stamp)
     if day is None:
         return None
     return FileTime(stored=datetime(day.year, day.month, day.day), resolution=RESOLUTION_DAY)

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import date
 from decimal import Decimal
 
-from labkit.evidence.documents.office_facts import business_id, format_amount, pick_iban, to_latin
+import pytest
+
+from labkit.evidence.documents.office_facts import (
+    Person,
+    business_id,
+    email_address,
+    format_amount,
+    pick_iban,
+)
+from labkit.evidence.documents.vocabulary import vocabulary_for
+from labkit.scenario.transliteration import to_ascii
 
 
 def test_ibans_pass_iso_13616_validation() -> None:
@@ -34,4 +45,18 @@ def test_business_ids_pass_the_weighted_mod_11_check() -> None:
 def test_amounts_and_transliteration() -> None:
     assert format_amount(Decimal("1234567.8"), "en") == "1,234,567.80"
     assert format_amount(Decimal("1234567.8"), "kk") == "1 234 567,80"
-    assert to_latin("Ғалым Құдайбергенов") == "galymqudaybergenov"
+    kazakh = Person("Ғалым", "Құдайбергенов", female=False)
+    assert email_address(kazakh, "example.kz") == "galym.qudaybergenov@example.kz"
+    assert email_address(Person("Алёна", "Щукина", female=True), "mail.ru") == "alena.shchukina@mail.ru"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_every_vocabulary_name_transliterates_letter_by_letter(lang: str) -> None:
+    """A letter missing from the transliteration table would vanish silently from addresses."""
+    vocabulary = vocabulary_for(lang)
+    names = {*vocabulary.male_first_names, *vocabulary.female_first_names, *vocabulary.surnames}
+    names |= {vocabulary.female_surname(surname) for surname in vocabulary.surnames}
+    for name in sorted(names):
+        local_part = email_address(Person(name, name, female=False), "example.kz").split("@")[0]
+        assert local_part.isascii() and re.fullmatch(r"[a-z]+\.[a-z]+", local_part), name
+        assert all(to_ascii(letter) or letter in "ъьЪЬ" for letter in name), name

@@ -3,31 +3,45 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from construct import Container
 
 from labkit.errors import UsageError
+from labkit.formats.fat_structures import FatDate, FatTime
 from labkit.tools.disk.timestamps import decode_fat_access_date, decode_fat_time, from_epoch, resolve_zone
 
 
-def _fat(year: int, month: int, day: int, hour: int, minute: int, second: int) -> tuple[int, int]:
-    return (year - 1980) << 9 | month << 5 | day, hour << 11 | minute << 5 | second // 2
+def _words(date_word: int, time_word: int) -> tuple[Container, Container]:
+    """Stored date and time words, parsed by the shared declarations as the reader parses them."""
+    return FatDate.parse(date_word.to_bytes(2, "little")), FatTime.parse(time_word.to_bytes(2, "little"))
+
+
+def _fat_date_word(year: int, month: int, day: int) -> int:
+    return (year - 1980) << 9 | month << 5 | day
+
+
+def _fat(year: int, month: int, day: int, hour: int, minute: int, second: int) -> tuple[Container, Container]:
+    return _words(_fat_date_word(year, month, day), hour << 11 | minute << 5 | second // 2)
 
 
 def test_fat_time_keeps_stored_digits_and_states_zone() -> None:
-    date_word, time_word = _fat(2024, 3, 5, 14, 22, 10)
-    written = decode_fat_time(date_word, time_word)
+    stored_date, stored_time = _fat(2024, 3, 5, 14, 22, 10)
+    written = decode_fat_time(stored_date, stored_time)
     assert written is not None
     assert written.iso(UTC) == "2024-03-05T14:22:10+00:00"
     assert written.iso(resolve_zone("Asia/Almaty")) == "2024-03-05T14:22:10+05:00"
-    created = decode_fat_time(date_word, time_word, 157)  # +1.57 s
+    created = decode_fat_time(stored_date, stored_time, 157)  # +1.57 s
     assert created is not None and created.iso(UTC) == "2024-03-05T14:22:11.570+00:00"
 
 
 def test_access_date_stays_a_date_and_invalid_values_are_none() -> None:
     accessed = decode_fat_access_date(_fat(2024, 3, 5, 0, 0, 0)[0])
     assert accessed is not None and accessed.iso(resolve_zone("Europe/Moscow")) == "2024-03-05"
-    assert decode_fat_time(0, 0) is None
-    assert decode_fat_time((44 << 9) | (13 << 5) | 1, 0) is None  # month 13
-    assert decode_fat_time(_fat(2024, 1, 1, 0, 0, 0)[0], 24 << 11) is None  # hour 24
+    assert decode_fat_time(*_words(0, 0)) is None
+    assert decode_fat_access_date(_words(0, 0)[0]) is None
+    assert decode_fat_time(*_words((44 << 9) | (13 << 5) | 1, 0)) is None  # month 13
+    assert decode_fat_time(*_words((44 << 9) | (2 << 5) | 30, 0)) is None  # 30 February
+    assert decode_fat_time(*_words(_fat_date_word(2024, 1, 1), 24 << 11)) is None  # hour 24
+    assert decode_fat_time(*_words(_fat_date_word(2024, 1, 1), 60 << 5)) is None  # minute 60
 
 
 def test_utc_instants_are_converted_not_relabelled() -> None:

@@ -1,0 +1,166 @@
+"""FAT boot sectors and directory entries, parsed with the writer's declarations and decoded.
+
+The Sleuth Kit does the file-system walk; it does not expose the FAT attribute byte,
+the volume serial or the raw wall-clock timestamps, so the few structures behind
+those are parsed here from the bytes TSK points at. The layouts are the ones the
+evidence writer builds with (:mod:`labkit.formats.fat_structures`), read in their
+tolerant form: a trainee's image may be damaged on purpose, and a wrong boot
+signature or 0x55AA marker is something to show the examiner, not to crash on.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from construct import ConstructError, Container
+
+from labkit.errors import ImageFormatError
+from labkit.formats.fat_structures import (
+    ATTRIBUTE_ARCHIVE,
+    ATTRIBUTE_DIRECTORY,
+    ATTRIBUTE_HIDDEN,
+    ATTRIBUTE_LONG_NAME,
+    ATTRIBUTE_READ_ONLY,
+    ATTRIBUTE_SYSTEM,
+    ATTRIBUTE_VOLUME_LABEL,
+    DELETED_MARKER,
+    BootSectorFat16,
+    BootSectorFat32,
+    DirectoryEntry,
+    FlatStruct,
+    tolerant,
+)
+
+BOOT_SECTOR_SIZE = BootSectorFat16.sizeof()
+DIRECTORY_ENTRY_SIZE = DirectoryEntry.sizeof()
+EXTENDED_BOOT_SIGNATURE_SERIAL_ONLY = 0x28  # DOS 4.0: serial, but no label or type text
+EXTENDED_BOOT_SIGNATURE = 0x29
+KANJI_LEAD_MARKER = 0x05  # stored in place of a real leading 0xE5
+
+_BOOT_SECTOR_FAT16 = tolerant(BootSectorFat16)
+_BOOT_SECTOR_FAT32 = tolerant(BootSectorFat32)
+_DIRECTORY_ENTRY = FlatStruct(DirectoryEntry)  # ~12x faster than construct; listings read one per file
+
+ATTRIBUTE_NAMES: tuple[tuple[int, str], ...] = (
+    (ATTRIBUTE_READ_ONLY, "read-only"),
+    (ATTRIBUTE_HIDDEN, "hidden"),
+    (ATTRIBUTE_SYSTEM, "system"),
+    (ATTRIBUTE_VOLUME_LABEL, "volume-label"),
+    (ATTRIBUTE_DIRECTORY, "directory"),
+    (ATTRIBUTE_ARCHIVE, "archive"),
+)
+
+
+@dataclass(frozen=True)
+class BootSector:
+    """The BIOS parameter block fields an examiner reads off a FAT volume."""
+
+    oem_name: str
+    bytes_per_sector: int
+    sectors_per_cluster: int
+    reserved_sectors: int
+    fat_count: int
+    root_entry_count: int
+    total_sectors: int
+    sectors_per_fat: int
+    hidden_sectors: int
+    volume_serial: int | None
+    volume_label: str | None
+    file_system_type_label: str
+
+    @property
+    def cluster_size(self) -> int:
+        return self.bytes_per_sector * self.sectors_per_cluster
+
+    @property
+    def first_fat_sector(self) -> int:
+        return self.reserved_sectors
+
+    @property
+    def root_directory_sectors(self) -> int:
+        return (
+            self.root_entry_count * DIRECTORY_ENTRY_SIZE + self.bytes_per_sector - 1
+        ) // self.bytes_per_sector
+
+    @property
+    def first_data_sector(self) -> int:
+        """First sector after the FATs: TSK numbers directory entries from here."""
+        return self.reserved_sectors + self.fat_count * self.sectors_per_fat
+
+    @property
+    def first_cluster_sector(self) -> int:
+        return self.first_data_sector + self.root_directory_sectors
+
+    @property
+    def cluster_count(self) -> int:
+        return (self.total_sectors - self.first_cluster_sector) // max(self.sectors_per_cluster, 1)
+
+
+def decode_oem_text(raw: bytes) -> str:
+    """Fixed-width OEM text as TSK shows it: trailing blanks dropped, non-ASCII as ``\\xNN``."""
+    text = raw.rstrip(b" \x00")
+    return "".join(chr(b) if 0x20 <= b < 0x7F else f"\\x{b:02x}" for b in text)
+
+
+def parse_boot_sector(raw: bytes, where: str = "FAT volume") -> BootSector:
+    """Parse a FAT12/16/32 boot sector; the caller already knows TSK accepted it as FAT.
+
+    A FAT32 volume is told apart by its 16-bit FAT size being 0 (fatgen103).
+    ``where`` names the volume in the error raised for bytes that are not a boot sector.
+    """
+    try:
+        parsed = _BOOT_SECTOR_FAT16.parse(raw)
+        is_fat32 = parsed.bpb.fat_size_16 == 0
+        if is_fat32:
+            parsed = _BOOT_SECTOR_FAT32.parse(raw)
+    except ConstructError as exc:
+        raise ImageFormatError(f"{where}: the FAT boot sector cannot be read ({len(raw)} bytes)") from exc
+    bpb, extended = parsed.bpb, parsed.extended
+    has_extension = extended.boot_signature in (EXTENDED_BOOT_SIGNATURE_SERIAL_ONLY, EXTENDED_BOOT_SIGNATURE)
+    has_label = extended.boot_signature == EXTENDED_BOOT_SIGNATURE
+    return BootSector(
+        oem_name=decode_oem_text(parsed.oem_name),
+        bytes_per_sector=bpb.bytes_per_sector,
+        sectors_per_cluster=bpb.sectors_per_cluster,
+        reserved_sectors=bpb.reserved_sectors,
+        fat_count=bpb.fat_count,
+        root_entry_count=bpb.root_entries,
+        total_sectors=bpb.total_sectors_16 or bpb.total_sectors_32,
+        sectors_per_fat=parsed.fat32.fat_size_32 if is_fat32 else bpb.fat_size_16,
+        hidden_sectors=bpb.hidden_sectors,
+        volume_serial=extended.volume_serial if has_extension else None,
+        volume_label=decode_oem_text(extended.volume_label) if has_label else None,
+        file_system_type_label=decode_oem_text(extended.file_system_type) if has_extension else "",
+    )
+
+
+def parse_directory_entry(raw: bytes, where: str = "FAT directory") -> Container:
+    """The fields of a 32-byte short entry (dates and times as nested containers)."""
+    try:
+        return _DIRECTORY_ENTRY.parse(raw)
+    except struct.error as exc:
+        raise ImageFormatError(f"{where}: a directory entry is 32 bytes, got {len(raw)}") from exc
+
+
+def is_long_name_slot(attributes: int) -> bool:
+    """True for a VFAT long-name slot, which shares the short entry's attribute byte."""
+    return attributes & 0x3F == ATTRIBUTE_LONG_NAME
+
+
+def attribute_names(attributes: int) -> tuple[str, ...]:
+    """The FAT attribute byte as words; a long-name slot is reported as such."""
+    if is_long_name_slot(attributes):
+        return ("long-name-slot",)
+    return tuple(name for bit, name in ATTRIBUTE_NAMES if attributes & bit)
+
+
+def short_name(stored: bytes) -> str:
+    """The 11-byte 8.3 name as stored (a deleted entry's first byte shown as ``_``, like TSK)."""
+    if stored[:1] == bytes([DELETED_MARKER]):
+        stored = b"_" + stored[1:]
+    elif stored[:1] == bytes([KANJI_LEAD_MARKER]):
+        stored = bytes([DELETED_MARKER]) + stored[1:]
+    base = decode_oem_text(stored[:8])
+    extension = decode_oem_text(stored[8:11])
+    return f"{base}.{extension}" if extension else base
