@@ -7,13 +7,13 @@ clusters were overwritten), so answers follow from what was really written.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from labkit.evidence.disk.fat import FatAttributes, FatTimes
-from labkit.scenario.time_expressions import TimeExpressionError, evaluate
+from labkit.scenario.time_expressions import TimeExpressionError, evaluate, parse_duration
 from labkit.story.base import Action, ActionFailed
 from labkit.story.content import ContentSpec, render_content
 from labkit.story.context import StoryContext
@@ -134,12 +134,27 @@ class CopyIn(CreateFile):
 
     action_name: ClassVar[str] = "file.copy_in"
     source_modified: str = Field("-30d", description="modification time of the source; relative to the copy")
+    source_jitter: str | None = Field(
+        None, description="a seeded random shift of source_modified, up to this much either way (e.g. 3d)"
+    )
+
+    @field_validator("source_jitter")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration(value)
+        return value
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         try:
             source = evaluate(self.source_modified, variables=ctx.variables, zone=ctx.zone, previous=when)
         except TimeExpressionError as exc:
             raise ActionFailed(f"source_modified: {exc}") from None
+        if self.source_jitter:
+            span = int(parse_duration(self.source_jitter).total_seconds())
+            rng = ctx.rng("source_jitter", self.id or self.path)
+            source += timedelta(seconds=rng.randint(-span, span))
+            source = min(source, when - timedelta(seconds=1))
         times = self.times or TimesSpec()
         if times.modified is None:
             times = times.model_copy(update={"modified": source.isoformat()})
