@@ -21,5 +21,5 @@ def test_walkthrough_answers_are_those_of_seed_1(tmp_path: Path) -> None:
         if question["type"] == "datetime":
             answer = answer[:19]  # shown to the second
         assert answer in text, (
-            f"{question['id']}: {answer!r} is not in the walkthrough; re-run its commands on seed 1 and update it"
+            f"{question['id']}: {answer!r} is not in the walkthrough; re-run it on seed 1 and update it"
         )

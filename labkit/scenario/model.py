@@ -103,6 +103,10 @@ class FileSystemSpec(Strict):
     label: str = "NO NAME"
     cluster_size: int | None = None
     allocation: Literal["next-fit", "first-fit"] = "next-fit"
+    codepage: Literal["cp437", "cp850", "cp866"] = Field(
+        "cp437",
+        description="OEM code page of 8.3 short names: cp866 on Russian/Kazakh Windows, cp437 in the US",
+    )
 
     _label = field_validator("label")(lambda cls, v: _check_label(v))
 
@@ -143,6 +147,9 @@ class DiskSpec(Strict):
     filesystem: FileSystemSpec
     acquisition: AcquisitionSpec | None = None
     description: LocalizedText = ""
+    media: Literal["fixed", "removable"] = Field(
+        "fixed", description="recorded in the E01 (a USB stick is removable)"
+    )
 
     @field_validator("size", mode="before")
     @classmethod
@@ -158,7 +165,7 @@ class DiskSpec(Strict):
 class HostSpec(Strict):
     id: str = Field(pattern=IDENTIFIER)
     hostname: str | None = None
-    os: str = ""
+    os: str = Field("", description="e.g. 'Windows 10' or 'Ubuntu 24.04': picks how the FAT driver writes")
     timezone: str = "UTC"
     disks: list[DiskSpec] = Field(default_factory=list)
 

@@ -32,6 +32,7 @@ DISK_FACTS = (
     "total_clusters",
     "timezone",
     "acquired",
+    "indexer_volume_guid",
 )
 #: Disk facts recorded only for E01 images.
 E01_ONLY_FACTS = ("acquired",)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from random import Random
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,13 @@ from labkit.evidence.disk.partition_table import PartitionSpec
 from labkit.evidence.disk.raw_image import RawDiskImage
 from labkit.scenario.model import DiskSpec
 from labkit.story.base import ActionFailed
+from labkit.story.driver_profiles import (
+    WINDOWS,
+    DriverProfile,
+    indexer_volume_guid,
+    indexer_volume_guid_bytes,
+    wpsettings_bytes,
+)
 
 
 @dataclass
@@ -51,8 +59,10 @@ class DiskRuntime:
         disk_id_seed: int,
         serial: int,
         format_time: datetime,
+        profile: DriverProfile = WINDOWS,
     ) -> None:
         self.spec = spec
+        self.profile = profile
         self.zone = zone
         self.raw_path = raw_path
         fs = spec.filesystem
@@ -73,9 +83,29 @@ class DiskRuntime:
             hidden_sectors=self.partition.start_sector,
             format_time=format_time,
             allocation=fs.allocation,
+            codepage=fs.codepage,
+            oem_name=profile.oem_name,
+            modified_rounding=profile.modified_rounding,
         )
         self.live: dict[str, FileRecord] = {}
         self.volume_facts: Any = None
+        self.indexer_guid: str | None = None
+
+    def windows_first_mount(self, when: datetime, rng: Random) -> None:
+        """What Windows 10 leaves on a FAT stick the first time it mounts it (hidden, system folder)."""
+        times = FatTimes(created=when, modified=when, accessed=when)
+        folder = "/System Volume Information"
+        self.volume.mkdir(folder, times, FatAttributes(hidden=True, system=True, archive=False))
+        settings_time = when + timedelta(milliseconds=rng.randrange(50, 900))
+        settings_times = FatTimes(created=settings_time, modified=settings_time, accessed=settings_time)
+        self.volume.create_file(f"{folder}/WPSettings.dat", wpsettings_bytes(rng), settings_times)
+        self.indexer_guid = indexer_volume_guid(rng)
+        guid_time = settings_time + timedelta(seconds=rng.randrange(1, 20), milliseconds=rng.randrange(1000))
+        guid_times = FatTimes(created=guid_time, modified=guid_time, accessed=guid_time)
+        self.volume.create_file(
+            f"{folder}/IndexerVolumeGuid", indexer_volume_guid_bytes(self.indexer_guid), guid_times
+        )
+        self.live[_key(folder)] = FileRecord(None, folder, "", "", "", 0, "directory", folder)
 
     # -- files -------------------------------------------------------------
     def lookup(self, path: str) -> FileRecord:

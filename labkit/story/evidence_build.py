@@ -17,6 +17,7 @@ from labkit.scenario.variant import Variant
 from labkit.seeding import derive_int, rng_for
 from labkit.story.context import StoryContext
 from labkit.story.disk_runtime import DiskRuntime
+from labkit.story.driver_profiles import dos_volume_serial, profile_for
 from labkit.story.facts import FactBook
 
 
@@ -45,17 +46,26 @@ def _build_disk(
 ) -> None:
     zone = _zone(host.timezone)
     rng = rng_for(variant.seed, "format", disk.id)
-    formatted = (first or evaluate("2026-01-01", variables={}, zone=zone)) - timedelta(
-        days=rng.randrange(20, 400), seconds=rng.randrange(86400)
+    start = first or evaluate("2026-01-01", variables={}, zone=zone)
+    formatted = (start - timedelta(days=rng.randrange(20, 400), seconds=rng.randrange(86400))).astimezone(
+        zone
     )
-    ctx.disks[disk.id] = DiskRuntime(
+    hundredths = rng.randrange(100)
+    profile = profile_for(host)
+    runtime = DiskRuntime(
         disk,
         zone,
         work_dir / f"{disk.id}.dd",
         disk_id_seed=derive_int(variant.seed, "disk-signature", disk.id, bits=32),
-        serial=derive_int(variant.seed, "volume-serial", disk.id, bits=32),
-        format_time=formatted.astimezone(zone).replace(tzinfo=None),
+        serial=dos_volume_serial(formatted, hundredths),
+        format_time=formatted.replace(tzinfo=None, microsecond=hundredths * 10000),
+        profile=profile,
     )
+    ctx.disks[disk.id] = runtime
+    if profile.system_volume_information:
+        # Windows indexes a removable volume when first mounted, just before the story's first write.
+        mounted = (start - timedelta(seconds=rng.randrange(60, 1800))).astimezone(zone).replace(tzinfo=None)
+        runtime.windows_first_mount(mounted, rng)
 
 
 def finish_disks(
@@ -86,6 +96,7 @@ def finish_disks(
             "image_sha1": hashes["sha1"],
             "image_sha256": hashes["sha256"],
             "format": disk.format,
+            "indexer_volume_guid": runtime.indexer_guid,
             "timezone": host.timezone,
         }
         if disk.format == "e01":
@@ -113,7 +124,7 @@ def finish_disks(
                 acquiry_software_version=f"labkit {__version__}",
             )
             target = evidence_dir / f"{disk.id}.E01"
-            write_e01(runtime.raw_path, target, metadata)
+            write_e01(runtime.raw_path, target, metadata, media_type=disk.media)
             os.unlink(runtime.raw_path)
             facts["file_name"] = target.name
             facts["acquired"] = acquired.isoformat()

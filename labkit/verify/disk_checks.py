@@ -153,6 +153,13 @@ def observe_disk_fact(image: Path, offset_sectors: int, field: str) -> Observati
         if field == "fat_type":
             return Observation(stat.get("File System Type", ""), "fsstat")
         return Observation(int(stat.get("Cluster Size", "0")), "fsstat")
+    if field == "indexer_volume_guid":
+        wanted = "/System Volume Information/IndexerVolumeGuid"
+        entry = next((e for e in tsk.fls(image, offset_sectors) if e.path == wanted and not e.deleted), None)
+        if entry is None:
+            return Observation(None, "fls -r -p")
+        raw = tsk.icat(image, offset_sectors, entry.inode)
+        return Observation(raw.decode("utf-16", "replace").strip("\x00"), "icat (UTF-16)")
     if field == "partition_offset_sectors":
         starts = tsk.mmls_starts(image)
         return Observation(starts[0] if starts else 0, "mmls")

@@ -23,7 +23,9 @@ def test_bundled_codes_exist_in_the_framework() -> None:
 def test_unknown_code_is_located_with_a_suggestion(tmp_path: Path) -> None:
     text = (scenarios_dir() / "usb-fraud.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "bad.yaml"
-    bad.write_text(text.replace("competencies: [DF-FS-SLACK]", "competencies: [DF-FS-SLAK]", 1), encoding="utf-8")
+    bad.write_text(
+        text.replace("competencies: [DF-FS-SLACK]", "competencies: [DF-FS-SLAK]", 1), encoding="utf-8"
+    )
     line = bad.read_text(encoding="utf-8").splitlines().index("    competencies: [DF-FS-SLAK]") + 1
     with pytest.raises(ScenarioError) as caught:
         load_scenario(bad)

@@ -46,7 +46,8 @@ def test_bundled_variables_have_the_declared_shapes() -> None:
     assert datetime(2026, 2, 2, 9, tzinfo=ZONE) <= incident < datetime(2026, 2, 20, 18, tzinfo=ZONE)
     assert incident.weekday() < 5 and 8 <= incident.hour < 19
     assert 2500000 <= values["amount"] <= 9500000 and values["amount"] % 1000 == 0
-    assert values["case_number"] == f"KZ-{incident.year}-{values['invoice_number']}/Ф"
+    assert values["case_number"] == f"{incident:%y}7510310{values['register_serial']}"
+    assert str(values["invoice_number"]) not in values["case_number"]
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -1,14 +1,17 @@
 """FAT time stamps: range checks, rounding and encoding.
 
 FAT stores naive local wall-clock time: creation to 10 ms (a 2 s time plus a
-0-199 hundredths byte), modification to 2 s, last access as a date only. We
-round DOWN, as Windows does, and report the rounded values because those are
-what every tool shows.
+0-199 hundredths byte), modification to 2 s, last access as a date only.
+Creation times are truncated to 10 ms by every driver. Modification times
+differ: Windows' fastfat rounds UP to the next even second ("add almost two
+seconds", FatNtTimeToFatTime in timesup.c), so a freshly written file never shows
+modified before created; Linux vfat truncates. We report the stored values,
+because those are what every tool shows.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from labkit.errors import EvidenceError
 
@@ -31,10 +34,15 @@ def round_created(value: datetime) -> datetime:
     return value.replace(microsecond=value.microsecond // 10000 * 10000)
 
 
-def round_modified(value: datetime) -> datetime:
-    """Modification time as stored: 2 s precision."""
+def round_modified(value: datetime, *, up: bool = False) -> datetime:
+    """Modification time as stored: 2 s precision, truncated (Linux) or rounded up (Windows)."""
     _check(value, "modification")
-    return value.replace(second=value.second // 2 * 2, microsecond=0)
+    down = value.replace(second=value.second // 2 * 2, microsecond=0)
+    if up and down != value:
+        rounded = down + timedelta(seconds=2)
+        _check(rounded, "modification")
+        return rounded
+    return down
 
 
 def round_accessed(value: date) -> date:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from datetime import datetime
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from labkit.errors import EvidenceError
 
@@ -51,6 +51,7 @@ class FatVolume(DirectorySlots, VolumeOutput):
         sector_size: int = 512,
         root_entries: int | None = None,
         codepage: str = "cp437",
+        modified_rounding: Literal["down", "up"] = "down",
     ) -> None:
         if offset < 0:
             raise EvidenceError(f"volume offset must not be negative, got {offset}")
@@ -69,6 +70,9 @@ class FatVolume(DirectorySlots, VolumeOutput):
         )
         self._sink, self._base = sink, offset
         self._codepage = codepage
+        if modified_rounding not in ("down", "up"):
+            raise EvidenceError(f"modified_rounding must be 'down' or 'up', not {modified_rounding!r}")
+        self._round_up = modified_rounding == "up"
         self._allocation: AllocationPolicy = allocation
         self._serial, self._hidden_sectors = serial, hidden_sectors
         self._oem_name = _oem_name(oem_name)
@@ -266,7 +270,7 @@ class FatVolume(DirectorySlots, VolumeOutput):
         times: FatTimes,
     ) -> Item:
         created = round_created(times.created or self._format_time)
-        modified = round_modified(times.modified or self._format_time)
+        modified = round_modified(times.modified or self._format_time, up=self._round_up)
         accessed = round_accessed(times.accessed or modified.date())
         item = Item(
             len(self._items), name, short, parent, attributes, is_directory, created, modified, accessed
@@ -296,7 +300,7 @@ class FatVolume(DirectorySlots, VolumeOutput):
         if times.created is not None:
             item.created = round_created(times.created)
         if times.modified is not None:
-            item.modified = round_modified(times.modified)
+            item.modified = round_modified(times.modified, up=self._round_up)
         if times.accessed is not None:
             item.accessed = round_accessed(times.accessed)
 
