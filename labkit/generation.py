@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from labkit.errors import EvidenceError, OutputExistsError
+from labkit.errors import EvidenceError, OutputExistsError, UsageError
 from labkit.key import AnswerKey
 from labkit.scenario.loader import Scenario
 from labkit.scenario.variant import make_variant
@@ -48,8 +48,13 @@ def generate(
         raise OutputExistsError(
             f"{out}: output folder exists and is not empty; choose another --out or remove it"
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    _refuse_inside_a_lab(out)
+    created = _make_parents(out.parent)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    except BaseException:
+        _remove_empty(created)
+        raise
     try:
         key = build_variant(scenario, seed, tmp, lang=lang)
         if verify:
@@ -61,8 +66,37 @@ def generate(
         os.replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(created)
         raise
     return GenerationResult(out, out / CASE_DIR, out / KEY_FILE, key, verify)
+
+
+def _refuse_inside_a_lab(out: Path) -> None:
+    """A lab inside another lab's folder would put a key where a trainee's case is handed out."""
+    for parent in out.parents:
+        if (parent / KEY_FILE).exists() or (parent / "MANIFEST.sha256").exists():
+            raise UsageError(f"{out}: inside the lab or case folder {parent}; choose an --out outside it")
+
+
+def _make_parents(folder: Path) -> list[Path]:
+    """Create missing parent folders; return those created (to remove them again on failure)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder}: is a file, not a folder; choose another --out")
+    for path in reversed(missing):
+        path.mkdir()
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in folders:  # deepest first
+        try:
+            folder.rmdir()
+        except OSError:
+            break
 
 
 def build_variant(scenario: Scenario, seed: int | str, root: Path, *, lang: str) -> AnswerKey:

@@ -13,9 +13,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from labkit.bounded_read import ReadProblem, read_bounded
 from labkit.errors import UsageError
 
 KEY_FORMAT = 1
+MAX_KEY_BYTES = 16 * 1024 * 1024
 
 AnswerTypeName = Literal["text", "hash", "path", "integer", "datetime", "choice"]
 Medium = Literal["disk", "network", "memory", "several"]
@@ -71,13 +73,15 @@ class AnswerKey(BaseModel):
         """Read a key file; any problem is one clear UsageError."""
         path = Path(path)
         try:
-            raw = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+            raw = read_bounded(path, MAX_KEY_BYTES).decode("utf-8")
+        except ReadProblem as problem:
             raise UsageError(
-                f"{path}: key file not found; pass the key.json written by 'labkit generate'"
+                f"{path}: key file: {problem.message}; pass the key.json written by 'labkit generate'"
             ) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{path}: cannot read key file: {exc}") from None
+        except UnicodeDecodeError:
+            raise UsageError(
+                f"{path}: key file is not UTF-8 text; pass the key.json written by 'labkit generate'"
+            ) from None
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import shlex
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from typing import Any
 
@@ -23,12 +24,21 @@ from rich.text import Text
 
 from labkit.errors import EvidenceError, UsageError
 from labkit.tools import disk as tools
-from labkit.tools.disk.timestamps import FileTime
+from labkit.tools.disk.timestamps import (
+    LOCAL_TIMES_UNZONED,
+    LOCAL_TIMES_ZONED,
+    UTC_INSTANTS,
+    FileTime,
+    TimeBasis,
+    describe_times,
+)
 
 TZ_HELP = (
-    "Zone the device's clock was set to (IANA name, default UTC). FAT stores local "
-    "wall-clock time without a zone: times are printed exactly as stored, and this "
-    "option only states which offset to print after them; it never shifts the digits."
+    "Zone the device's clock was set to (IANA name, e.g. Asia/Almaty). FAT stores the "
+    "local wall-clock time of the computer that wrote it, with no zone: without --tz "
+    "those times are printed as stored with no offset (zone unknown); with --tz the same "
+    "digits are printed in ISO 8601 with that zone's offset (never shifted). File systems "
+    "that store UTC are converted to ZONE (default: shown in UTC)."
 )
 IMAGE = click.argument("image", type=click.Path(dir_okay=True, path_type=str))
 PARTITION = click.option(
@@ -40,7 +50,7 @@ PARTITION = click.option(
     "default: the first file system found.",
 )
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-TZ = click.option("--tz", "zone_name", default="UTC", show_default=True, help=TZ_HELP)
+TZ = click.option("--tz", "zone_name", default=None, metavar="ZONE", help=TZ_HELP)
 INODE = click.option("-i", "--inode", type=int, default=None, help="TSK metadata address (as ls shows it).")
 
 
@@ -57,7 +67,7 @@ def info(image: str, as_json: bool) -> None:
     with tools.open_image(image) as opened:
         survey = tools.survey_image(opened)
     if as_json:
-        return _emit_json(survey, None)
+        return _emit_json(_jsonable(survey, None))
     console = _console()
     summary = survey.image
     console.print(
@@ -113,21 +123,22 @@ def list_command(
     as_json: bool,
 ) -> None:
     """List files like `fls -r -p`: type, inode, path; deleted entries marked `*`."""
-    zone = tools.resolve_zone(zone_name)
+    zone = _zone(zone_name)
     with tools.open_evidence(image, partition) as file_system:
         entries = tools.list_files(file_system, path, recursive=recursive, deleted_only=deleted_only)
+    basis = _basis([t for entry in entries for t in _times_of(entry)], zone_name)
     if as_json:
-        return _emit_json(entries, zone)
+        # Every entry says how to read its times, so the listing stays a plain JSON array.
+        return _emit_json([_with_basis(_jsonable(entry, zone), basis) for entry in entries])
     columns = ["Type", "Inode", "", "Path"] + (
         ["Attr", "Size", "Modified", "Accessed", "Changed", "Created"] if long_format else []
     )
-    table = _table(*columns)
+    table = _table(*columns, caption=f"Times: {_times_note(basis)}" if long_format else None)
     for entry in entries:
         row = [entry.type, str(entry.inode), "*" if entry.deleted else "", entry.path]
         if long_format:
-            times = (entry.modified, entry.accessed, entry.changed, entry.created)
             row += [_attribute_letters(entry.attributes), "" if entry.size is None else str(entry.size)]
-            row += [_time(t, zone) for t in times]
+            row += [_time(t, zone) for t in _times_of(entry)]
         table.add_row(*row)
     _console().print(table)
 
@@ -149,11 +160,12 @@ def stat(
     image: str, path: str | None, inode: int | None, partition: int | None, zone_name: str, as_json: bool
 ) -> None:
     """Metadata of one file (like istat): names, attributes, times, clusters."""
-    zone = tools.resolve_zone(zone_name)
+    zone = _zone(zone_name)
     with tools.open_evidence(image, partition) as file_system:
         meta = tools.stat_file(file_system, path=path, inode=inode)
+    basis = _basis(_times_of(meta), zone_name)
     if as_json:
-        return _emit_json(meta, zone)
+        return _emit_json(_with_basis(_jsonable(meta, zone), basis))
     table = _table("Field", "Value", title=f"inode {meta.inode}")
     rows = [
         ("path", meta.path or "(no name found: orphan)"),
@@ -169,7 +181,8 @@ def stat(
         ("accessed", _time(meta.accessed, zone)),
         ("changed", _time(meta.changed, zone)),
         ("created", _time(meta.created, zone)),
-        ("first cluster", "" if meta.first_cluster is None else str(meta.first_cluster)),
+        ("times", _times_note(basis)),
+        ("first cluster", _first_cluster(meta)),
         ("clusters", _ranges(meta.clusters)),
         ("sectors", ", ".join(f"{r.first_block}-{r.first_block + r.block_count - 1}" for r in meta.sectors)),
         ("slack", f"{meta.slack_size} bytes"),
@@ -221,7 +234,7 @@ def recover(
     with tools.open_evidence(image, partition) as file_system:
         report = tools.recover_files(file_system, output_dir, paths, deleted_only=deleted_only)
     if as_json:
-        _emit_json(report, None)
+        _emit_json(_jsonable(report, None))
     else:
         table = _table("Inode", "", "Image path", "Size", "Written as", "SHA-256", title=report.output_dir)
         for item in report.files:
@@ -237,12 +250,32 @@ def recover(
             f"{len(live_failures)} of {len(report.files)} allocated files could not be recovered"
         )
     if report.failed and not as_json:
-        # A deleted file whose clusters were reused is a finding, not a tool failure.
-        click.echo(
-            f"note: {len(report.failed)} deleted file(s) could not be recovered whole: their clusters were "
-            "reused by later files (compare their first cluster with allocated files: 'labkit disk stat')",
-            err=True,
+        # A deleted file whose first cluster is in use again is a finding, not a tool failure.
+        for item in report.failed:
+            click.echo(_recovery_note(image, item), err=True)
+
+
+def _recovery_note(image: str, item: tools.RecoveredFile) -> str:
+    """Why a deleted file was not written whole, and how the trainee can check it."""
+    image_arg = shlex.quote(image)
+    check = f"compare `labkit disk stat {image_arg} -i {item.inode}` (first cluster)"
+    lead = (
+        f"note: deleted inode {item.inode} ({item.image_path}) could not be recovered whole: "
+        "its first cluster"
+    )
+    owner = item.first_cluster_owner
+    if owner is None:
+        note = (
+            f"{lead} is allocated to another file (or too few free clusters follow it), so TSK gives only "
+            f"that cluster; {check} with the first clusters of the allocated files"
         )
+    else:
+        note = (
+            f"{lead} is allocated to {owner}, which may be the same data under a new name (a move "
+            f"or rename leaves the old entry behind); {check} with "
+            f"`labkit disk stat {image_arg} {shlex.quote(owner)}`"
+        )
+    return _escape_controls(note)
 
 
 @disk.command(name="hash")
@@ -281,7 +314,7 @@ def hash_command(
 
 def _show_hashes(result: tools.ImageHash | tools.FileHash, as_json: bool, title: str) -> None:
     if as_json:
-        return _emit_json(result, None)
+        return _emit_json(_jsonable(result, None))
     table = _table("Algorithm", "Digest", title=title)
     for name, digest in result.digests.items():
         table.add_row(name, digest)
@@ -318,8 +351,44 @@ def _file_system_rows(fs: tools.FileSystemSummary) -> list[tuple[str, str]]:
     return [(label, str(value)) for label, value in rows if value is not None]
 
 
-def _time(value: FileTime | None, zone: tzinfo) -> str:
-    return value.iso(zone) if value is not None else ""
+def _first_cluster(meta: tools.FileMetadata) -> str:
+    if meta.first_cluster is None:
+        return ""
+    if meta.deleted and meta.first_cluster_allocated:
+        return f"{meta.first_cluster} (allocated now: in use by another file)"
+    return str(meta.first_cluster)
+
+
+def _zone(zone_name: str | None) -> tzinfo | None:
+    return None if zone_name is None else tools.resolve_zone(zone_name)
+
+
+def _times_of(item: tools.FileEntry | tools.FileMetadata) -> tuple[FileTime | None, ...]:
+    return (item.modified, item.accessed, item.changed, item.created)
+
+
+def _time(value: FileTime | None, zone: tzinfo | None) -> str:
+    return value.readable(zone) if value is not None else ""
+
+
+def _basis(times: Sequence[FileTime | None], zone_name: str | None) -> TimeBasis:
+    """JSON's ``time_zone`` / ``times_are``: always present, even where no time is recorded."""
+    return describe_times(times, zone_name) or TimeBasis(zone_name, "no times recorded")
+
+
+def _with_basis(document: dict[str, Any], basis: TimeBasis) -> dict[str, Any]:
+    return {**document, "time_zone": basis.time_zone, "times_are": basis.times_are}
+
+
+def _times_note(basis: TimeBasis) -> str:
+    """Said once per table: whether the times carry a zone, and how to state one."""
+    if basis.times_are == UTC_INSTANTS:
+        return f"UTC instants recorded by the file system, shown in {basis.time_zone}"
+    if basis.times_are not in (LOCAL_TIMES_UNZONED, LOCAL_TIMES_ZONED):
+        return basis.times_are
+    if basis.time_zone is None:
+        return f"{LOCAL_TIMES_UNZONED}; no offset shown (state the zone with --tz ZONE)"
+    return f"local wall-clock time of the writing computer, shown with the offset of {basis.time_zone} (--tz)"
 
 
 def _ranges(numbers: tuple[int, ...]) -> str:
@@ -346,16 +415,24 @@ class _SafeTable(Table):
 def _safe(cell: Any) -> Any:
     if isinstance(cell, Text) or cell is None:
         return cell
-    # Control and format characters (ESC, bidi overrides) are shown escaped, not obeyed.
-    shown = "".join(
+    return Text(_escape_controls(str(cell)))
+
+
+def _escape_controls(text: str) -> str:
+    """Control and format characters (ESC, bidi overrides) are shown escaped, not obeyed."""
+    return "".join(
         c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in ("Cc", "Cf") else c
-        for c in str(cell)
+        for c in text
     )
-    return Text(shown)
 
 
-def _table(*columns: str, title: str | None = None) -> Table:
-    table = _SafeTable(title=Text(title) if title else None, title_justify="left")
+def _table(*columns: str, title: str | None = None, caption: str | None = None) -> Table:
+    table = _SafeTable(
+        title=Text(title) if title else None,
+        title_justify="left",
+        caption=Text(caption) if caption else None,
+        caption_justify="left",
+    )
     for column in columns:
         table.add_column(column, overflow="fold")
     return table
@@ -366,14 +443,14 @@ def _console() -> Console:
     return Console(file=sys.stdout, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
 
 
-def _emit_json(value: object, zone: tzinfo | None) -> None:
-    click.echo(json.dumps(_jsonable(value, zone), ensure_ascii=False, indent=2))
+def _emit_json(document: object) -> None:
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 def _jsonable(value: Any, zone: tzinfo | None) -> Any:
     convert: Callable[[Any], Any] = lambda item: _jsonable(item, zone)  # noqa: E731
     if isinstance(value, FileTime):
-        return value.iso(zone) if zone is not None else value.stored.isoformat()
+        return value.iso(zone)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {field.name: convert(getattr(value, field.name)) for field in dataclasses.fields(value)}
     if isinstance(value, enum.Enum):

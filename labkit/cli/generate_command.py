@@ -11,13 +11,22 @@ from rich.table import Table
 from labkit.i18n import SUPPORTED_LANGUAGES
 
 
-def _seed(value: str) -> int | str:
-    return int(value) if value.isdigit() else value
+def _random_seed() -> str:
+    """A seed nobody can guess: 130 bits from the operating system, in base32."""
+    import base64
+    import secrets
+
+    return base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=").lower()
 
 
 @click.command()
 @click.argument("scenario_path", metavar="SCENARIO", type=click.Path(path_type=Path))
-@click.option("--seed", required=True, help="Variant seed (same seed, same bytes).")
+@click.option(
+    "--seed",
+    default=None,
+    help="Variant seed: same scenario + seed, same bytes. Default: a random, unguessable seed (kept in "
+    "key.json). A short seed can be guessed by a trainee, who could then regenerate the key.",
+)
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Output folder (must not exist).")
 @click.option(
     "--lang",
@@ -27,16 +36,24 @@ def _seed(value: str) -> int | str:
     help="Language of the briefing and answer sheet.",
 )
 @click.option("--no-verify", is_flag=True, help="Skip reading every answer back with independent tools.")
-def generate(scenario_path: Path, seed: str, out: Path, lang: str, no_verify: bool) -> None:
+def generate(scenario_path: Path, seed: str | None, out: Path, lang: str, no_verify: bool) -> None:
     """Generate one variant: OUT/case/ for the trainee, OUT/key.json for the trainer."""
     from labkit.generation import generate as run
     from labkit.scenario.catalog import resolve_scenario_path
     from labkit.scenario.loader import load_scenario
 
     scenario = load_scenario(resolve_scenario_path(scenario_path))
-    result = run(scenario, _seed(seed), out, lang=lang, verify=not no_verify)
+    if seed is None:
+        seed = _random_seed()
+    elif len(seed) < 12:
+        click.echo(
+            f"labkit: warning: seed {seed!r} is short enough to guess; a trainee who guesses it can "
+            "regenerate the key (fine for practice, not for exams: omit --seed or use a long random one)",
+            err=True,
+        )
+    result = run(scenario, seed, out, lang=lang, verify=not no_verify)
     click.echo(f"case folder: {result.case_dir}")
-    click.echo(f"answer key:  {result.key_path} (keep it apart from the case folder)")
+    click.echo(f"answer key:  {result.key_path} (keep it apart from the case folder; it holds the seed)")
     click.echo(
         "verified:    every answer read back with The Sleuth Kit"
         if result.verified
@@ -61,6 +78,10 @@ def verify(lab: Path) -> None:
             check.tool,
             observed[:48],
             "[green]agrees[/green]" if check.agrees else f"[red]DISAGREES[/red] ({check.reason})",
+        )
+    for what, ok, detail in report.integrity_checks:
+        table.add_row(
+            "-", what, "sha256 / ewfverify", detail[:48], "[green]ok[/green]" if ok else "[red]FAILS[/red]"
         )
     for disk_id, ok, detail in report.volume_checks:
         table.add_row(

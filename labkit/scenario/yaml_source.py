@@ -23,6 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from labkit.bounded_read import ReadProblem, read_bounded
 from labkit.errors import ScenarioError
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
@@ -152,24 +153,12 @@ def _check_shape(data: Any, path: Path) -> None:
 
 def _read_text(path: Path) -> str:
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(
-            "file not found", file=path, hint="check the path, or run 'labkit scenario list' for bundled ones"
-        ) from None
-    except IsADirectoryError:
-        raise ScenarioError(
-            "is a folder, not a scenario file", file=path, hint="give the .yaml file"
-        ) from None
-    except OSError as exc:
-        raise ScenarioError(f"cannot read the file: {exc.strerror}", file=path) from None
-    if len(raw) > MAX_SOURCE_BYTES:
-        raise ScenarioError(
-            f"the file is larger than {MAX_SOURCE_BYTES // 1024} KiB",
-            file=path,
-            line=1,
-            hint="a scenario describes evidence; it does not contain it",
-        )
+        raw = read_bounded(path, MAX_SOURCE_BYTES)
+    except ReadProblem as problem:
+        hint = problem.hint
+        if problem.message == "file not found":
+            hint = "check the path, or run 'labkit scenario list' for bundled ones"
+        raise ScenarioError(problem.message, file=path, hint=hint) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

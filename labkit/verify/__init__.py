@@ -16,6 +16,7 @@ from labkit.verify.disk_checks import (
     observe_file_fact,
     observe_hidden_fact,
 )
+from labkit.verify.integrity_checks import check_ewf, check_manifest, check_no_secrets
 from labkit.verify.volume_checks import check_volume_with_fsck, pytsk3_file_sha256
 
 
@@ -34,10 +35,16 @@ class CheckResult:
 class VerifyReport:
     checks: list[CheckResult] = field(default_factory=list)
     volume_checks: list[tuple[str, bool, str]] = field(default_factory=list)
+    #: (what, ok, detail): the manifest, secrets in the case folder, E01 checksums.
+    integrity_checks: list[tuple[str, bool, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(c.agrees for c in self.checks) and all(ok for _, ok, _ in self.volume_checks)
+        return (
+            all(c.agrees for c in self.checks)
+            and all(ok for _, ok, _ in self.volume_checks)
+            and all(ok for _, ok, _ in self.integrity_checks)
+        )
 
 
 def _load(root: Path) -> tuple[AnswerKey, dict[str, dict[str, Any]]]:
@@ -72,10 +79,17 @@ def verify_report(root: str | Path) -> VerifyReport:
     key, facts = _load(root)
     evidence_dir = root / "case" / "evidence"
     report = VerifyReport()
+    case_dir = root / "case"
+    report.integrity_checks.append(("manifest", *check_manifest(case_dir)))
+    report.integrity_checks.append(("case folder secrets", *check_no_secrets(case_dir, key.seed)))
     disks: dict[str, DiskEvidence] = {}
     for disk_id, disk in facts.items():
         if "image_sha256" in disk:
             image = evidence_dir / disk["file_name"]
+            if not image.is_file():
+                report.integrity_checks.append((f"{disk_id} image", False, f"{image.name} is missing"))
+                continue
+            report.integrity_checks.append((f"{disk_id} image", *check_ewf(image)))
             disks[disk_id] = DiskEvidence(image, disk["partition_offset_sectors"], disk["timezone"])
             ok, detail = check_volume_with_fsck(image, disk["partition_offset_sectors"])
             report.volume_checks.append((disk_id, ok, detail))
@@ -83,9 +97,12 @@ def verify_report(root: str | Path) -> VerifyReport:
         if question.medium != "disk" or not question.source:
             continue
         owner, _, fact = question.source.partition(".")
-        record = facts[owner]
+        record = facts.get(owner, {})
         head = fact.split(".", 1)[0]
-        if owner in disks:
+        disk_id = owner if "image_sha256" in record else record.get("disk")
+        if disk_id not in disks:
+            observation = Observation(None, "the evidence image is missing")
+        elif owner in disks:
             evidence = disks[owner]
             observation = observe_disk_fact(evidence.image, evidence.offset, head)
         elif "inode" in record:
@@ -111,6 +128,9 @@ def verify_report(root: str | Path) -> VerifyReport:
 def verify_output(root: str | Path) -> VerifyReport:
     """Like :func:`verify_report`, but raises VerificationError on the first disagreement."""
     report = verify_report(root)
+    for what, ok, detail in report.integrity_checks:
+        if not ok:
+            raise VerificationError(f"{what}: {detail}")
     for disk_id, ok, detail in report.volume_checks:
         if not ok:
             raise VerificationError(f"fsck.fat -n reports problems on disk {disk_id!r}: {detail}")

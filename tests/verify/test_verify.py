@@ -82,3 +82,25 @@ def test_not_a_lab_folder_is_a_usage_error(tmp_path: Path, capsys: pytest.Captur
     assert main(["verify", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "not a generated lab folder" in err
+
+
+def test_edited_briefing_and_leaked_key_are_caught(lab: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "lab"
+    shutil.copytree(lab, copy)
+    (copy / "case" / "briefing.md").write_text("edited", encoding="utf-8")
+    shutil.copy(copy / "key.json", copy / "case" / "evidence" / "key.json")
+    report = verify_report(copy)
+    problems = {what: detail for what, ok, detail in report.integrity_checks if not ok}
+    assert "briefing.md does not match" in problems["manifest"]
+    assert "unlisted file evidence/key.json" in problems["manifest"]
+    assert "must not be in the case folder" in problems["case folder secrets"]
+    assert not report.ok
+
+
+def test_missing_image_is_reported_not_crashed(lab: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "lab"
+    shutil.copytree(lab, copy)
+    (copy / "case" / "evidence" / "floppy.dd").unlink()
+    report = verify_report(copy)
+    assert ("floppy image", False, "floppy.dd is missing") in report.integrity_checks
+    assert any(c.tool == "the evidence image is missing" and not c.agrees for c in report.checks)

@@ -12,14 +12,29 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from labkit.registry import Registry
+from labkit.scenario.time_expressions import TimeExpressionError, parse_duration
 
 Language = Literal["en", "ru", "kk"]
+
+
+def _duration(value: Any) -> Any:
+    """Scenario durations ("45m", "2h30m", "3d") become timedeltas; anything else pydantic judges."""
+    if isinstance(value, str):
+        try:
+            return parse_duration(value)
+        except TimeExpressionError as exc:
+            raise ValueError(str(exc)) from None
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+"""A span written as in timeline entries (``90s``, ``15m``, ``2h30m``, ``3d``)."""
 
 _REGISTRY: Registry[type[DocumentKind]] = Registry("document kind")
 
@@ -38,7 +53,10 @@ class DocumentContext:
         rng: the only source of randomness; a child is split off for nested documents.
         lang: language of generated text ("en", "ru" or "kk").
         author: the person who wrote the file (core properties, PDF Author, ...).
-        created: naive LOCAL time of creation, as the suspect's clock showed it.
+        created: naive LOCAL time the file was written where it is planted (its
+            last save), as the suspect's clock showed it. Content times (an office
+            document's creation, a PDF export, a photo's shutter) default to
+            seeded moments BEFORE it, never after.
         title: document title; kinds invent one from the topic when it is None.
         utc_offset: the suspect's offset from UTC, for formats that store UTC
             (OOXML core properties, PDF dates) or an explicit offset (EXIF).
@@ -139,6 +157,19 @@ def _unknown_kind_error(kind: str, loc: tuple[str | int, ...]) -> InitErrorDetai
         loc=loc,
         input=kind,
     )
+
+
+def params_error(loc: tuple[str | int, ...], message: str, value: Any) -> ValidationError:
+    """A parameter error that only generation can see (it depends on the context), located at ``loc``.
+
+    The story layer maps it to a located scenario error exactly like a validation error.
+    """
+    detail = InitErrorDetails(
+        type=PydanticCustomError("document_parameter", "{message}", {"message": message}),
+        loc=loc,
+        input=value,
+    )
+    return ValidationError.from_exception_data("document", [detail])
 
 
 def kind_class(kind: str, loc: tuple[str | int, ...] = ("kind",)) -> type[DocumentKind]:

@@ -1,8 +1,12 @@
 """File content and file slack, streamed in chunks (deleted files included).
 
 Nothing here holds a whole file in memory: a 4 GiB file is read ``chunk_size`` at a time.
-For a deleted FAT file the data is TSK's reconstruction (contiguous clusters from the
-first cluster, since the FAT chain was zeroed), which is what ``icat`` returns too.
+For a deleted FAT file the data is TSK's reconstruction, which is what ``icat`` returns
+too. Deleting zeroed the FAT chain, so TSK starts at the entry's first cluster and takes
+the following clusters in order, SKIPPING every cluster the FAT marks allocated, until
+the recorded size is covered (so an old file that was written around a live one comes
+back whole). If the first cluster itself is allocated, or too few free clusters follow
+it, TSK gives one cluster only: the data ends early and reading it is an error here.
 """
 
 from __future__ import annotations
@@ -129,8 +133,14 @@ def _read_range(
                 f"volume): {str(exc).split(': ')[-1]}"
             ) from exc
         if not data:
+            why = (
+                " (deleted: its first cluster is allocated to another file, or too few free "
+                "clusters follow it, so TSK places only one cluster)"
+                if target.deleted
+                else ""
+            )
             raise EvidenceError(
-                f"{_name(target)}: data ends at offset {offset}, before its size {target.size}"
+                f"{_name(target)}: data ends at offset {offset}, before its size {target.size}{why}"
             )
         yield data
         offset += len(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from labkit.tools.disk.allocation import cluster_allocated
 from labkit.tools.disk.content import DataRun, data_runs, open_target, slack_size
 from labkit.tools.disk.entry_details import metadata_allocated, read_entry_details, type_letters
 from labkit.tools.disk.file_system import FileSystem
@@ -11,8 +12,18 @@ from labkit.tools.disk.listing import list_files
 from labkit.tools.disk.timestamps import FileTime
 
 DELETED_DATA_NOTE = (
-    "deleted on FAT: the cluster chain was cleared, so these are the clusters that follow "
-    "the first cluster contiguously (TSK's reconstruction); they may since have been reused"
+    "deleted on FAT: the cluster chain was cleared, so these clusters are TSK's reconstruction: "
+    "the first cluster, then the next clusters that are free now, skipping allocated ones; "
+    "a free cluster may still have been overwritten since"
+)
+FIRST_CLUSTER_TAKEN_NOTE = (
+    "deleted on FAT, and its first cluster is allocated to another file: TSK places only that "
+    "one cluster, which holds the other file's data; after a move or rename that file may be "
+    "this data under its new name (compare its first cluster with the allocated files')"
+)
+TOO_FEW_FREE_NOTE = (
+    "deleted on FAT, and too few free clusters follow its first cluster to cover its size: "
+    "TSK places only one cluster"
 )
 
 
@@ -22,6 +33,7 @@ class FileMetadata:
 
     ``sectors`` are relative to the start of the file system (istat's numbering);
     ``first_image_sector`` shifts them to the whole image (add it for blkcat on the image).
+    ``first_cluster_allocated`` is the FAT's status of that cluster now (None: not FAT).
     """
 
     inode: int
@@ -40,6 +52,7 @@ class FileMetadata:
     changed: FileTime | None
     created: FileTime | None
     first_cluster: int | None
+    first_cluster_allocated: bool | None
     clusters: tuple[int, ...]
     sectors: tuple[DataRun, ...]
     sector_size: int
@@ -55,6 +68,9 @@ def stat_file(file_system: FileSystem, path: str | None = None, inode: int | Non
     details = read_entry_details(file_system, target.inode, target.tsk_file)
     runs = data_runs(target.tsk_file)
     name_deleted = target.deleted if target.path is not None else not metadata_allocated(target.tsk_file)
+    first_cluster_allocated = (
+        cluster_allocated(file_system, details.first_cluster) if details.first_cluster else None
+    )
     return FileMetadata(
         inode=target.inode,
         path=shown_path,
@@ -72,13 +88,26 @@ def stat_file(file_system: FileSystem, path: str | None = None, inode: int | Non
         changed=details.changed,
         created=details.created,
         first_cluster=details.first_cluster,
+        first_cluster_allocated=first_cluster_allocated,
         clusters=_clusters(file_system, runs),
         sectors=runs,
         sector_size=file_system.block_size,
         first_image_sector=file_system.offset // file_system.block_size,
         slack_size=slack_size(file_system, target),
-        note=DELETED_DATA_NOTE if file_system.is_fat and name_deleted and runs else None,
+        note=_deleted_note(file_system, target.size, runs, first_cluster_allocated) if name_deleted else None,
     )
+
+
+def _deleted_note(
+    file_system: FileSystem, size: int, runs: tuple[DataRun, ...], first_cluster_allocated: bool | None
+) -> str | None:
+    """How TSK placed a deleted FAT file's data (see :mod:`labkit.tools.disk.content`)."""
+    if not file_system.is_fat or not runs:
+        return None
+    if first_cluster_allocated:
+        return FIRST_CLUSTER_TAKEN_NOTE
+    placed = sum(run.block_count for run in runs) * file_system.block_size
+    return TOO_FEW_FREE_NOTE if placed < size else DELETED_DATA_NOTE
 
 
 def _clusters(file_system: FileSystem, runs: tuple[DataRun, ...]) -> tuple[int, ...]:

@@ -9,6 +9,7 @@ directory only at the end: an interrupted recovery leaves nothing half-written.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import shutil
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from labkit.errors import EvidenceError, OutputExistsError, UsageError
-from labkit.tools.disk.content import iter_file_content, open_target
+from labkit.tools.disk.content import data_runs, iter_file_content, open_target
 from labkit.tools.disk.file_system import FileSystem
 from labkit.tools.disk.listing import FileEntry, list_files
 from labkit.tools.disk.safe_names import NameRegistry, sanitise_component
@@ -45,7 +46,12 @@ _PARTIAL_PREFIX = ".labkit-partial-"
 
 @dataclass(frozen=True)
 class RecoveredFile:
-    """One file written (or not: ``error`` says why), with where it came from."""
+    """One file written (or not: ``error`` says why), with where it came from.
+
+    ``first_cluster_owner`` is set for a deleted file that could not be recovered
+    whole: the path of the allocated file that now holds its first cluster (after a
+    move or rename, that is the same data under its new name).
+    """
 
     image_path: str
     inode: int
@@ -55,6 +61,7 @@ class RecoveredFile:
     sha256: str | None
     renamed: bool
     error: str | None
+    first_cluster_owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,7 @@ def recover_files(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
     try:
         staging.chmod(0o755)
-        results = _write_all(file_system, entries, staging)
+        results = _explain_failures(file_system, _write_all(file_system, entries, staging))
         if target.exists():
             target.rmdir()
         staging.rename(target)
@@ -136,6 +143,36 @@ def _write_all(file_system: FileSystem, entries: list[FileEntry], staging: Path)
         relative = relative_dir / name
         results.append(_write_one(file_system, entry, staging, relative, renamed=name != parts[-1]))
     return results
+
+
+def _explain_failures(file_system: FileSystem, results: list[RecoveredFile]) -> list[RecoveredFile]:
+    """Name the allocated file whose data starts where each unrecoverable deleted file starts.
+
+    TSK recovers a deleted FAT file only if its first cluster is free; otherwise it
+    gives just that one cluster, the other file's. Like ``ifind -d``, look it up.
+    """
+    starts: dict[int, int] = {}
+    for result in results:
+        if result.deleted and result.error is not None:
+            runs = data_runs(open_target(file_system, inode=result.inode).tsk_file)
+            if runs:
+                starts[result.inode] = runs[0].first_block
+    if not starts:
+        return results
+    owners: dict[int, str] = {}
+    for entry in list_files(file_system, "/", recursive=True):
+        if entry.deleted or entry.is_virtual or entry.is_volume_label:
+            continue
+        for run in data_runs(open_target(file_system, inode=entry.inode).tsk_file):
+            for sector in starts.values():
+                if run.first_block <= sector < run.first_block + run.block_count:
+                    owners.setdefault(sector, entry.path)
+    return [
+        dataclasses.replace(result, first_cluster_owner=owners.get(starts[result.inode]))
+        if result.inode in starts
+        else result
+        for result in results
+    ]
 
 
 def _output_directory(

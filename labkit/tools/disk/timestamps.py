@@ -1,14 +1,16 @@
-"""File times as the file system stored them, rendered with an explicitly stated zone.
+"""File times as the file system stored them, with a zone only when one is known.
 
-FAT records local wall-clock time with no zone. labkit never guesses: it keeps the
-stored digits and lets the examiner state the zone the device's clock ran in
-(``--tz``, default UTC), exactly as TSK does with its ``TZ`` / ``-z`` setting. The
-zone changes only the offset printed after the digits, never the digits themselves.
+FAT records the local wall-clock time of the computer that wrote the entry, with no
+zone. labkit never guesses one: without a zone the stored digits are shown as they
+are, with no offset (labelling them UTC, as TSK's default ``(UTC)`` does, puts a
+trainee hours off); the examiner may state the zone the device's clock ran in
+(``--tz``, like TSK's ``-z``), which adds that zone's offset and never shifts the
+digits. File systems that store UTC instants keep their offset and are converted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,6 +21,13 @@ RESOLUTION_TWO_SECONDS = "2s"
 RESOLUTION_TEN_MILLISECONDS = "10ms"
 RESOLUTION_DAY = "1d"
 RESOLUTION_NANOSECOND = "1ns"
+
+LOCAL_TIMES_UNZONED = "local wall-clock time of the writing computer, zone not recorded by FAT"
+LOCAL_TIMES_ZONED = (
+    "local wall-clock time of the writing computer, zone not recorded by FAT; "
+    "shown with the offset of the zone the examiner stated"
+)
+UTC_INSTANTS = "UTC instants recorded by the file system, shown in time_zone"
 
 
 @dataclass(frozen=True)
@@ -40,21 +49,69 @@ class FileTime:
     def is_date_only(self) -> bool:
         return self.resolution == RESOLUTION_DAY
 
-    def in_zone(self, zone: tzinfo) -> datetime | date:
-        """The time with ``zone`` attached (local wall clock) or converted to it (UTC instants)."""
+    def in_zone(self, zone: tzinfo | None) -> datetime | date:
+        """The time with ``zone`` attached (wall clock) or converted to it (UTC instants).
+
+        With no zone, a wall-clock time stays naive (its zone is unknown) and a UTC
+        instant stays in UTC.
+        """
         if self.is_date_only:
             return self.stored.date()
         if self.is_local:
-            return self.stored.replace(tzinfo=zone)
-        return self.stored.astimezone(zone)
+            return self.stored if zone is None else self.stored.replace(tzinfo=zone)
+        return self.stored if zone is None else self.stored.astimezone(zone)
 
-    def iso(self, zone: tzinfo) -> str:
-        """ISO 8601 with an offset; a date-only value (FAT access date) stays a date."""
+    def iso(self, zone: tzinfo | None = None) -> str:
+        """ISO 8601, with an offset unless the time is a wall clock and no zone is given.
+
+        A date-only value (FAT access date) stays a date; the 10 ms creation time
+        keeps milliseconds, the unit ISO readers agree on.
+        """
         value = self.in_zone(zone)
-        if isinstance(value, datetime):
-            spec = "milliseconds" if self.resolution == RESOLUTION_TEN_MILLISECONDS else "seconds"
-            return value.isoformat(timespec=spec)
-        return value.isoformat()
+        if not isinstance(value, datetime):
+            return value.isoformat()
+        return value.isoformat(timespec=self._timespec())
+
+    def readable(self, zone: tzinfo | None = None) -> str:
+        """For people: a wall clock without a zone as ``2026-02-12 09:20:00.44``, else :meth:`iso`.
+
+        The space (not ``T``) and the missing offset make it plain that no zone is
+        claimed; the creation time shows hundredths, the unit FAT stores.
+        """
+        value = self.in_zone(zone)
+        if not isinstance(value, datetime) or value.tzinfo is not None:
+            return self.iso(zone)
+        text = value.isoformat(sep=" ", timespec="seconds")
+        if self.resolution == RESOLUTION_TEN_MILLISECONDS:
+            text += f".{value.microsecond // 10_000:02d}"
+        return text
+
+    def _timespec(self) -> str:
+        if self.resolution == RESOLUTION_TEN_MILLISECONDS:
+            return "milliseconds"
+        return "auto" if self.resolution == RESOLUTION_NANOSECOND else "seconds"
+
+
+@dataclass(frozen=True)
+class TimeBasis:
+    """How to read a set of times: the zone they are shown in (None: unknown) and why."""
+
+    time_zone: str | None
+    times_are: str
+
+
+def describe_times(times: Sequence[FileTime | None], zone_name: str | None) -> TimeBasis | None:
+    """What ``times`` are, once for a whole listing (None when there is no time at all).
+
+    ``zone_name`` is the zone the examiner stated (``--tz``), or None. Wall-clock
+    times win over UTC instants: one listing comes from one file system.
+    """
+    present = [time for time in times if time is not None]
+    if not present:
+        return None
+    if any(time.is_local for time in present):
+        return TimeBasis(zone_name, LOCAL_TIMES_ZONED if zone_name else LOCAL_TIMES_UNZONED)
+    return TimeBasis(zone_name or "UTC", UTC_INSTANTS)
 
 
 def resolve_zone(name: str) -> tzinfo:

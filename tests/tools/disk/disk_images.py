@@ -149,3 +149,40 @@ def build_hostile(tmp: Path) -> FatFixture:
     patch_long_name(image, "mnbvcxzlk.tx", "dup?name.txt")
     patch_short_name(image, b"CD      TXT", b"CON     TXT")
     return FatFixture(image, 0)
+
+
+@dataclass(frozen=True)
+class ReusedClusters:
+    """A stick where deleted data and live files interleave (see :func:`build_reused_clusters`)."""
+
+    path: Path
+    around: bytes  # content of /around.bin: deleted, written around the live /c.bin
+    taken_owner: str  # the live file that now holds /taken.bin's first cluster
+
+
+def build_reused_clusters(tmp: Path) -> ReusedClusters:
+    """FAT16 superfloppy, 1 KiB clusters, mtools allocating first-fit.
+
+    ``/around.bin`` (3 clusters) was written into the hole left by ``/b`` and continued
+    after the live ``/c``: clusters 4, 6, 7 with 5 (``/c``) in between; then deleted.
+    ``/taken.bin`` (2 clusters) was deleted and its first cluster reused by ``/sub/new``.
+    """
+    image = tmp / "reused.dd"
+    run("mkfs.fat", "-C", "-F", "16", "-s", "2", "-n", "REUSED", image, 8 * 1024)
+    sources = tmp / "reused-sources"
+    sources.mkdir()
+    around = b"1" * 1024 + b"2" * 1024 + b"3" * 1000
+    contents = {"a": b"A" * 1024, "b": b"B" * 1024, "c": b"C" * 1024, "around.bin": around}
+    contents |= {"taken.bin": b"T" * 2048, "new": b"N" * 1000}
+    for name, data in contents.items():
+        (sources / name).write_bytes(data)
+    run("mmd", "-i", image, "::/sub")  # cluster 2
+    for name in ("a", "b", "c"):  # clusters 3, 4, 5
+        run("mcopy", "-i", image, sources / name, f"::/{name}")
+    run("mdel", "-i", image, "::/b")
+    run("mcopy", "-i", image, sources / "around.bin", "::/around.bin")  # 4, 6, 7
+    run("mdel", "-i", image, "::/around.bin")
+    run("mcopy", "-i", image, sources / "taken.bin", "::/taken.bin")  # 4, 6
+    run("mdel", "-i", image, "::/taken.bin")
+    run("mcopy", "-i", image, sources / "new", "::/sub/new")  # 4 again
+    return ReusedClusters(image, around, "/sub/new")
