@@ -132,6 +132,7 @@ def check_paths(scenario: Scenario, variant: Variant) -> None:
         path = render_template(action.path, variant.values)
         where: list[str | int] = ["timeline", item.index, "path"]
         if name in CREATES:
+            _check_names(scenario, where, path)
             _refuse_existing(scenario, where, path, files, disk_id)
             _add(files, path, item.index)
         elif name in REMOVES | MOVES | DISGUISES | USES:
@@ -140,6 +141,7 @@ def check_paths(scenario: Scenario, variant: Variant) -> None:
                 _drop(files, path)
             elif name in MOVES:
                 target = render_template(action.to, variant.values)
+                _check_names(scenario, ["timeline", item.index, "to"], target)
                 _refuse_existing(scenario, ["timeline", item.index, "to"], target, files, disk_id)
                 _move(files, path, target, item.index)
             elif name in DISGUISES:
@@ -150,6 +152,20 @@ def check_paths(scenario: Scenario, variant: Variant) -> None:
                 _move(files, path, target, item.index)
         else:
             stopped.add(disk_id)
+
+
+def _check_names(scenario: Scenario, where: list[str | int], path: str) -> None:
+    """Every component must be a name Windows would accept on FAT (checked by the writer's own rule)."""
+    from labkit.errors import EvidenceError
+    from labkit.evidence.disk.fat.short_names import check_long_name
+
+    if not path.startswith("/"):
+        raise scenario.error_at(where, f"{path!r} is not an absolute path", hint="start it with '/'")
+    for part in [p for p in path.split("/") if p]:
+        try:
+            check_long_name(part)
+        except EvidenceError as exc:
+            raise scenario.error_at(where, str(exc), hint="rename it as a Windows user could") from None
 
 
 def _refuse_existing(

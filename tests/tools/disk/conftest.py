@@ -44,6 +44,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> disk_images.FatFixture:
     return disk_images.build_hostile(tmp_path_factory.mktemp("hostile"))
 
 
+@pytest.fixture(scope="session")
+def reused(tmp_path_factory: pytest.TempPathFactory) -> disk_images.ReusedClusters:
+    return disk_images.build_reused_clusters(tmp_path_factory.mktemp("reused"))
+
+
 @pytest.fixture()
 def copy_of(tmp_path: Path):
     def make(source: Path, name: str) -> Path:

@@ -156,33 +156,33 @@ class ReusedClusters:
     """A stick where deleted data and live files interleave (see :func:`build_reused_clusters`)."""
 
     path: Path
-    around: bytes  # content of /around.bin: deleted, written around the live /c.bin
-    taken_owner: str  # the live file that now holds /taken.bin's first cluster
+    around: bytes  # content of the deleted /around.bin
+    taken_owner: str  # the live file that now holds the deleted /other/taken.bin's first cluster
 
 
 def build_reused_clusters(tmp: Path) -> ReusedClusters:
-    """FAT16 superfloppy, 1 KiB clusters, mtools allocating first-fit.
+    """FAT16 superfloppy, 1 KiB clusters; mtools allocates first-fit, which places files in holes.
 
-    ``/around.bin`` (3 clusters) was written into the hole left by ``/b`` and continued
-    after the live ``/c``: clusters 4, 6, 7 with 5 (``/c``) in between; then deleted.
-    ``/taken.bin`` (2 clusters) was deleted and its first cluster reused by ``/sub/new``.
+    Deleting h1-h3 leaves holes at clusters 4, 6, 8 between live a (5), c (7), d (9).
+    ``/other/taken.bin`` then takes 4 and 6, ``/around.bin`` takes 8, 10, 11 (written
+    around the live d); both are deleted and ``/sub/new`` takes cluster 4 again. Each
+    file goes in its own directory, so no deleted entry's slot is reused.
     """
     image = tmp / "reused.dd"
     run("mkfs.fat", "-C", "-F", "16", "-s", "2", "-n", "REUSED", image, 8 * 1024)
     sources = tmp / "reused-sources"
     sources.mkdir()
     around = b"1" * 1024 + b"2" * 1024 + b"3" * 1000
-    contents = {"a": b"A" * 1024, "b": b"B" * 1024, "c": b"C" * 1024, "around.bin": around}
-    contents |= {"taken.bin": b"T" * 2048, "new": b"N" * 1000}
+    contents = {name: name.upper().encode() * 1024 for name in ("h1", "a", "h2", "c", "h3", "d")}
+    contents |= {"around.bin": around, "taken.bin": b"T" * 2000, "new": b"N" * 1000}
     for name, data in contents.items():
-        (sources / name).write_bytes(data)
-    run("mmd", "-i", image, "::/sub")  # cluster 2
-    for name in ("a", "b", "c"):  # clusters 3, 4, 5
+        (sources / name).write_bytes(data[:1024] if len(data) == 2048 else data)
+    run("mmd", "-i", image, "::/sub", "::/other")  # clusters 2, 3
+    for name in ("h1", "a", "h2", "c", "h3", "d"):  # clusters 4-9
         run("mcopy", "-i", image, sources / name, f"::/{name}")
-    run("mdel", "-i", image, "::/b")
-    run("mcopy", "-i", image, sources / "around.bin", "::/around.bin")  # 4, 6, 7
-    run("mdel", "-i", image, "::/around.bin")
-    run("mcopy", "-i", image, sources / "taken.bin", "::/taken.bin")  # 4, 6
-    run("mdel", "-i", image, "::/taken.bin")
-    run("mcopy", "-i", image, sources / "new", "::/sub/new")  # 4 again
+    run("mdel", "-i", image, "::/h1", "::/h2", "::/h3")
+    run("mcopy", "-i", image, sources / "taken.bin", "::/other/taken.bin")  # 4, 6
+    run("mcopy", "-i", image, sources / "around.bin", "::/around.bin")  # 8, 10, 11
+    run("mdel", "-i", image, "::/other/taken.bin", "::/around.bin")
+    run("mcopy", "-i", image, sources / "new", "::/sub/new")  # 4
     return ReusedClusters(image, around, "/sub/new")

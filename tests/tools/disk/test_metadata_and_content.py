@@ -4,10 +4,10 @@ import pytest
 from disk_images import BIG_CONTENT, CYRILLIC_DIR, CYRILLIC_FILE
 from tsk_reference import icat, istat, istat_sectors
 
-from labkit.errors import UsageError
+from labkit.errors import EvidenceError, UsageError
 from labkit.tools.disk.content import iter_file_content, iter_file_slack, open_target
 from labkit.tools.disk.file_system import open_evidence
-from labkit.tools.disk.metadata import stat_file
+from labkit.tools.disk.metadata import DELETED_DATA_NOTE, FIRST_CLUSTER_TAKEN_NOTE, stat_file
 
 
 def test_content_and_slack_match_icat(any_image) -> None:
@@ -77,3 +77,35 @@ def test_bad_targets_are_usage_errors(superfloppy) -> None:
             open_target(file_system)
         with pytest.raises(UsageError, match="is a directory"):
             list(iter_file_content(file_system, open_target(file_system, path=f"/{CYRILLIC_DIR}")))
+
+
+def test_deleted_file_skips_allocated_clusters_as_tsk_does(reused) -> None:
+    """/around.bin was written around the live /d: TSK (and we) skip d's cluster."""
+    with open_evidence(reused.path) as file_system:
+        meta = stat_file(file_system, path="/_round.bin")
+        content = b"".join(iter_file_content(file_system, open_target(file_system, path="/_round.bin")))
+        live = stat_file(file_system, path="/d")
+    assert meta.note == DELETED_DATA_NOTE and meta.first_cluster_allocated is False
+    assert meta.clusters == (8, 10, 11) and live.clusters == (9,)
+    assert content == reused.around == icat(reused.path, 0, meta.inode)
+    used = -(-meta.size // 512)
+    assert [s for r in meta.sectors for s in range(r.first_block, r.first_block + r.block_count)][:used] == (
+        istat_sectors(istat(reused.path, 0, meta.inode))[:used]
+    )
+    # reading the clusters contiguously from the first one would have put d's data in the middle
+    raw = reused.path.read_bytes()
+    contiguous = raw[110 * 512 : 110 * 512 + meta.size]
+    assert contiguous != content and b"D" * 1024 in contiguous
+
+
+def test_deleted_file_whose_first_cluster_is_taken(reused) -> None:
+    """TSK gives up on /other/taken.bin: it places one cluster, the one /sub/new now holds."""
+    with open_evidence(reused.path) as file_system:
+        meta = stat_file(file_system, path="/other/_aken.bin")
+        owner = stat_file(file_system, path=reused.taken_owner)
+        target = open_target(file_system, path="/other/_aken.bin")
+        with pytest.raises(EvidenceError, match="first cluster is allocated to another file"):
+            b"".join(iter_file_content(file_system, target))
+    assert meta.note == FIRST_CLUSTER_TAKEN_NOTE and meta.first_cluster_allocated is True
+    assert meta.first_cluster == owner.first_cluster and meta.clusters == owner.clusters
+    assert len(icat(reused.path, 0, meta.inode)) == 1024 < meta.size  # icat stops after that cluster

@@ -44,3 +44,17 @@ def istat_field(text: str, label: str) -> str:
     match = re.search(rf"^{re.escape(label)}:\s*(.*)$", text, re.MULTILINE)
     assert match, label
     return match.group(1).strip()
+
+
+def blkstat_allocated(image: Path, offset: int, sector: int) -> bool:
+    """TSK's own view of whether the cluster holding ``sector`` is allocated."""
+    lines = str(tsk("blkstat", "-o", str(offset), image, str(sector))).splitlines()
+    assert lines[1] in ("Allocated", "Not Allocated"), lines
+    return lines[1] == "Allocated"
+
+
+def istat_time(text: str, label: str) -> tuple[str, str]:
+    """``Written: 2026-02-12 09:20:00 (+05)`` as ("2026-02-12 09:20:00", "+05")."""
+    value = istat_field(text, label)
+    digits, _, zone = value.partition(" (")
+    return digits, zone.rstrip(")")

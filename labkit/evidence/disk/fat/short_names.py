@@ -44,6 +44,11 @@ def upper(text: str) -> str:
     return "".join(c.upper() if len(c.upper()) == 1 else c for c in text)
 
 
+RESERVED_DEVICE_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))]
+)
+
+
 def check_long_name(name: str) -> None:
     """Raise EvidenceError when Windows would refuse ``name`` as a file name."""
     if not name or name in (".", ".."):
@@ -53,6 +58,10 @@ def check_long_name(name: str) -> None:
         raise EvidenceError(f"FAT file name {name!r} contains forbidden characters {bad!r}")
     if name[-1] in ". ":
         raise EvidenceError(f"FAT file name {name!r} ends with a period or space, which Windows strips")
+    if name.split(".", 1)[0].upper().rstrip() in RESERVED_DEVICE_NAMES:
+        raise EvidenceError(
+            f"FAT file name {name!r} is a reserved device name on Windows (CON, NUL, COM1...)"
+        )
     # A character takes one or two UTF-16 units: only names over half the limit need counting.
     if len(name) * 2 > MAX_LONG_NAME_UNITS and len(name.encode("utf-16-le")) // 2 > MAX_LONG_NAME_UNITS:
         raise EvidenceError(f"FAT file name {name[:40]!r}... is longer than 255 UTF-16 units")
