@@ -10,6 +10,7 @@ end: the output appears whole or not at all.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -71,6 +72,15 @@ def generate(
     return GenerationResult(out, out / CASE_DIR, out / KEY_FILE, key, verify)
 
 
+def _case_id(book: FactBook) -> str:
+    """Ten hex digits naming the variant by its evidence (not by its seed, which must stay secret)."""
+    digest = hashlib.sha256()
+    for owner in sorted(book.facts):
+        if "image_sha256" in book.facts[owner]:
+            digest.update(f"{owner}:{book.facts[owner]['image_sha256']}\n".encode())
+    return digest.hexdigest()[:10]
+
+
 def _refuse_inside_a_lab(out: Path) -> None:
     """A lab inside another lab's folder would put a key where a trainee's case is handed out."""
     for parent in out.parents:
@@ -130,6 +140,7 @@ def build_variant(scenario: Scenario, seed: int | str, root: Path, *, lang: str)
     finish_disks(scenario, variant, ctx, book, work_dir, evidence_dir)
     shutil.rmtree(work_dir)
     key = resolve_key(scenario, variant, book)
+    key.case_id = _case_id(book)
     (root / KEY_FILE).write_text(key.to_json(), encoding="utf-8")
     (root / FACTS_FILE).write_text(book.to_json(), encoding="utf-8")
     write_case_folder(scenario, variant, key, case_dir, lang=lang, book=book)

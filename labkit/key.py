@@ -53,6 +53,9 @@ class AnswerKey(BaseModel):
     scenario: str
     title: dict[str, str] = Field(default_factory=dict)
     seed: int | str
+    #: Names the variant without revealing anything: a hash of its evidence. Printed on the
+    #: answer sheet so a sheet graded against another trainee's key is caught.
+    case_id: str | None = None
     questions: list[KeyQuestion]
 
     @property

@@ -7,10 +7,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from labkit.grading import grade as grade_sheet
-from labkit.grading import load_answer_sheet
+from labkit.grading import grade_files
 from labkit.grading.languages import LANGUAGES
-from labkit.key import AnswerKey
 from labkit.reports.json_report import grade_result_to_json
 from labkit.reports.terminal import grade_table
 
@@ -37,9 +35,7 @@ def grade(key_path: Path, answers: Path, as_json: bool, lang: str) -> None:
 
     Exit status: 0 when graded (whatever the score), 2 when the key or the sheet is unusable.
     """
-    key = AnswerKey.load(key_path)
-    sheet = load_answer_sheet(answers)
-    result = grade_sheet(key, sheet)
+    result = grade_files(key_path, answers)
     if as_json:
         click.echo(grade_result_to_json(result, lang), nl=False)
     else:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from labkit.errors import GradingError
 from labkit.grading.answer_sheet import AnswerSheet, SheetAnswer
 from labkit.grading.key_questions import PreparedQuestion, prepare_key, prepare_question
 from labkit.grading.results import GradeResult, Status, Verdict
@@ -51,8 +53,34 @@ def grade_question(prepared: PreparedQuestion, answer: SheetAnswer | None) -> Ve
 
 
 def grade_files(key_path: str | Path, answers_path: str | Path) -> GradeResult:
-    """Load a key.json and an answers.yaml and grade them (the one-call public API)."""
-    return grade(AnswerKey.load(key_path), load_answer_sheet(answers_path))
+    """Load a key.json and an answers.yaml and grade them (the one-call public API).
+
+    Raises:
+        GradingError: the sheet names another case than the key (a mixed-up hand-in).
+    """
+    key = AnswerKey.load(key_path)
+    sheet = load_answer_sheet(answers_path)
+    case = sheet_case_id(Path(answers_path))
+    if case and key.case_id and case != key.case_id:
+        raise GradingError(
+            f"{answers_path}: this answer sheet is for case {case}, but {key_path} is the key of case "
+            f"{key.case_id}; grade it with the key of its own case"
+        )
+    return grade(key, sheet)
+
+
+_CASE_LINE = re.compile(r"^# case: ([0-9a-f]{6,64})\s*$", re.MULTILINE)
+
+
+def sheet_case_id(path: Path) -> str | None:
+    """The case id from a sheet's header comment, if the trainee left it there."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return None
+    match = _CASE_LINE.search(head)
+    return match[1] if match else None
 
 
 def check_answer(question: KeyQuestion, given: object) -> Verdict:

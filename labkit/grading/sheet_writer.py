@@ -40,6 +40,8 @@ def render_answer_sheet(key_or_questions: AnswerKey | Iterable[KeyQuestion], lan
     label, instruction = _HEADERS.get(lang, _HEADERS["en"])
     title = " ".join(_comment_safe(title).split())
     lines = [f"# {label}: {title}" if title else f"# {label}", f"# {instruction}"]
+    if isinstance(key_or_questions, AnswerKey) and key_or_questions.case_id:
+        lines.append(f"# case: {key_or_questions.case_id}")
     for question in questions:
         prompt_lines = _comment_safe(pick_text(question.prompt, lang)).splitlines() or [""]
         shown_id = " ".join(_comment_safe(question.id).split("\n"))

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from labkit.cli.main import main
+from labkit.grading import check_answer
+from labkit.key import KeyQuestion
+from labkit.tools.disk.timestamps import LOCAL_TIMES_UNZONED
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tools" / "disk"))
 
 import disk_images
-from tsk_reference import fls, icat
+from tsk_reference import fls, icat, istat, istat_time, tsk
 
 LABKIT = Path(sys.executable).parent / "labkit"
 
@@ -52,8 +57,11 @@ def test_ls_json_matches_fls(gpt: Path, capsys: pytest.CaptureFixture[str]) -> N
 def test_ls_table_marks_deleted_and_long_shows_times(stick: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["disk", "ls", str(stick), "--long", "--deleted-only"]) == 0
     out = capsys.readouterr().out
-    assert "_one.bin" in out and "*" in out and "hello.txt" not in out
-    assert "+00:00" in out and "25600" in out
+    assert "_one.bin" in out and "*" in out and "hello.txt" not in out and "25600" in out
+    assert "+00:00" not in out and "zone not recorded by FAT" in out and "--tz ZONE" in out
+    inode = next(i for _, i, p, d in fls(stick, 0) if d and p == "_one.bin")
+    written, _ = istat_time(istat(stick, 0, inode), "Written")
+    assert written in out  # the stored digits, no offset
 
 
 def test_info_json_reports_ewf_and_file_system(e01: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -142,3 +150,86 @@ def test_installed_entry_point_pipes_binary(stick: Path) -> None:
         [LABKIT, "disk", "cat", stick, "/Документы/Отчёт за март.docx"], capture_output=True, check=True
     )
     assert result.stdout == disk_images.BIG_CONTENT
+
+
+def _stat_rows(out: str) -> dict[str, str]:
+    """The ``Field | Value`` rows of ``labkit disk stat``'s table."""
+    rows = re.findall(r"^│ (\S[^│]*?)\s*│ (.*?)\s*│$", out, re.MULTILINE)
+    return dict(rows)
+
+
+def _inode_of(image: Path, path: str) -> int:
+    return next(i for _, i, p, _ in fls(image, 0) if "/" + p == path)
+
+
+def test_stat_without_tz_prints_stored_local_time_without_offset(
+    stick: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["disk", "stat", str(stick), "/hello.txt"]) == 0
+    out = capsys.readouterr().out
+    rows = _stat_rows(out)
+    report = istat(stick, 0, _inode_of(stick, "/hello.txt"))  # TZ=UTC: TSK prints the stored digits
+    assert rows["modified"] == istat_time(report, "Written")[0]
+    assert rows["created"][:19] == istat_time(report, "Created")[0] and len(rows["created"]) == 22
+    assert "+00:00" not in out and "(UTC)" not in out
+    assert rows["times"].startswith(LOCAL_TIMES_UNZONED)
+
+
+def test_stat_with_tz_matches_istat_z(stick: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["disk", "stat", str(stick), "/hello.txt", "--tz", "Asia/Almaty"]) == 0
+    rows = _stat_rows(capsys.readouterr().out)
+    inode = _inode_of(stick, "/hello.txt")
+    zoned = str(tsk("istat", "-z", "Asia/Almaty", stick, str(inode)))
+    digits, zone = istat_time(zoned, "Written")
+    assert zone == "+05" and rows["modified"] == digits.replace(" ", "T") + "+05:00"
+    assert "Asia/Almaty" in rows["times"]
+
+
+def test_json_times_are_naive_iso_and_say_zone_unknown(
+    stick: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    meta = run_json(capsys, "disk", "stat", str(stick), "/hello.txt")
+    assert meta["time_zone"] is None and meta["times_are"] == LOCAL_TIMES_UNZONED
+    modified = datetime.fromisoformat(meta["modified"])
+    created = datetime.fromisoformat(meta["created"])
+    assert modified.tzinfo is None and created.tzinfo is None and meta["accessed"].count("-") == 2
+    report = istat(stick, 0, meta["inode"])
+    assert str(modified) == istat_time(report, "Written")[0]
+    entries = run_json(capsys, "disk", "ls", str(stick), "-r")
+    assert entries and all(e["time_zone"] is None and e["times_are"] == LOCAL_TIMES_UNZONED for e in entries)
+    hello = next(e for e in entries if e["path"] == "/hello.txt")
+    assert hello["modified"] == meta["modified"]
+    zoned = run_json(capsys, "disk", "stat", str(stick), "/hello.txt", "--tz", "Asia/Almaty")
+    assert zoned["time_zone"] == "Asia/Almaty" and zoned["modified"] == meta["modified"] + "+05:00"
+
+
+def test_naive_time_from_stat_is_graded_in_the_keys_zone(
+    stick: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A trainee copies the modified time from `labkit disk stat`; the key holds it with +05:00."""
+    assert main(["disk", "stat", str(stick), "/hello.txt"]) == 0
+    copied = _stat_rows(capsys.readouterr().out)["modified"]
+    question = KeyQuestion(
+        id="q_modified",
+        type="datetime",
+        answer=copied.replace(" ", "T") + "+05:00",
+        points=1,
+        medium="disk",
+        options={"timezone": "Asia/Almaty", "tolerance_seconds": 1},
+    )
+    verdict = check_answer(question, copied)
+    assert verdict.status == "correct", verdict.reason
+    # what the old default printed: the digits labelled UTC, 5 hours off; not full credit
+    assert check_answer(question, copied.replace(" ", "T") + "+00:00").status != "correct"
+
+
+def test_recover_note_names_the_file_holding_the_first_cluster(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reused = disk_images.build_reused_clusters(tmp_path)
+    assert main(["disk", "recover", str(reused.path), "--deleted-only", "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    inode = _inode_of(reused.path, "/other/_aken.bin")
+    assert f"deleted inode {inode} (/other/_aken.bin)" in err
+    assert "its first cluster is allocated to /sub/new, which may be the same data under a new name" in err
+    assert f"labkit disk stat {reused.path} -i {inode}" in err and "reused by later files" not in err

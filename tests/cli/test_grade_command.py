@@ -124,7 +124,7 @@ def test_hostile_sheets_exit_2_with_one_located_line(
 @pytest.mark.parametrize(
     ("key_text", "expected"),
     [
-        (None, "key file not found"),
+        (None, "key file: file not found"),
         ("{not json", "key file is not valid JSON"),
         ('{"scenario": "s", "seed": 1}', "key field questions: Field required"),
         (

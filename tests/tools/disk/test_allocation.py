@@ -16,7 +16,9 @@ def test_cluster_status_matches_blkstat_on_fat12_16_32(any_image) -> None:
         assert cluster_allocated(file_system, boot.cluster_count + 2) is None
     first = boot.first_cluster_sector
     theirs = [
-        blkstat_allocated(any_image.path, any_image.offset_sectors, first + (c - 2) * boot.sectors_per_cluster)
+        blkstat_allocated(
+            any_image.path, any_image.offset_sectors, first + (c - 2) * boot.sectors_per_cluster
+        )
         for c in clusters
     ]
     assert ours == theirs

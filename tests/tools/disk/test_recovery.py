@@ -114,3 +114,19 @@ def test_overlong_names_keep_their_extension_and_duplicates_are_numbered() -> No
     assert long.endswith("~.pdf") and len(long.encode()) <= 200
     registry = NameRegistry()
     assert [registry.claim(n) for n in ("a.txt", "A.TXT", "a.txt")] == ["a.txt", "A (2).TXT", "a (3).txt"]
+
+
+def test_unrecoverable_deleted_file_names_the_owner_of_its_first_cluster(reused, tmp_path: Path) -> None:
+    with open_evidence(reused.path) as file_system:
+        report = recover_files(file_system, tmp_path / "out", deleted_only=True)
+    items = {item.image_path: item for item in report.files}
+    taken = items["/other/_aken.bin"]
+    assert taken.error and "data ends at offset 1024" in taken.error and taken.sha256 is None
+    assert taken.first_cluster_owner == reused.taken_owner
+    around = items["/_round.bin"]
+    assert around.error is None and around.first_cluster_owner is None
+    assert (
+        (tmp_path / "out" / around.output_path).read_bytes()
+        == reused.around
+        == icat(reused.path, 0, around.inode)
+    )

@@ -7,7 +7,15 @@ from construct import Container
 
 from labkit.errors import UsageError
 from labkit.formats.fat_structures import FatDate, FatTime
-from labkit.tools.disk.timestamps import decode_fat_access_date, decode_fat_time, from_epoch, resolve_zone
+from labkit.tools.disk.timestamps import (
+    LOCAL_TIMES_UNZONED,
+    UTC_INSTANTS,
+    decode_fat_access_date,
+    decode_fat_time,
+    describe_times,
+    from_epoch,
+    resolve_zone,
+)
 
 
 def _words(date_word: int, time_word: int) -> tuple[Container, Container]:
@@ -33,6 +41,36 @@ def test_fat_time_keeps_stored_digits_and_states_zone() -> None:
     assert created is not None and created.iso(UTC) == "2024-03-05T14:22:11.570+00:00"
 
 
+def test_without_a_zone_fat_time_is_naive_wall_clock() -> None:
+    stored_date, stored_time = _fat(2026, 2, 12, 9, 20, 0)
+    written = decode_fat_time(stored_date, stored_time)
+    created = decode_fat_time(stored_date, stored_time, 44)
+    late = decode_fat_time(stored_date, stored_time, 157)
+    assert written is not None and created is not None and late is not None
+    assert (written.readable(), created.readable(), late.readable()) == (
+        "2026-02-12 09:20:00",
+        "2026-02-12 09:20:00.44",
+        "2026-02-12 09:20:01.57",
+    )
+    assert (written.iso(), created.iso()) == ("2026-02-12T09:20:00", "2026-02-12T09:20:00.440")
+    assert datetime.fromisoformat(created.iso()).tzinfo is None
+    almaty = resolve_zone("Asia/Almaty")
+    assert created.readable(almaty) == created.iso(almaty) == "2026-02-12T09:20:00.440+05:00"
+
+
+def test_describe_times_says_whether_a_zone_is_known() -> None:
+    local = decode_fat_time(*_fat(2026, 2, 12, 9, 20, 0))
+    instant = from_epoch(1_700_000_000)
+    assert describe_times([None, local], None) == describe_times([local], None)
+    basis = describe_times([None, local], None)
+    assert basis is not None and (basis.time_zone, basis.times_are) == (None, LOCAL_TIMES_UNZONED)
+    zoned = describe_times([local], "Asia/Almaty")
+    assert zoned is not None and zoned.time_zone == "Asia/Almaty" and "zone not recorded" in zoned.times_are
+    utc = describe_times([instant], None)
+    assert utc is not None and (utc.time_zone, utc.times_are) == ("UTC", UTC_INSTANTS)
+    assert describe_times([None, None], None) is None
+
+
 def test_access_date_stays_a_date_and_invalid_values_are_none() -> None:
     accessed = decode_fat_access_date(_fat(2024, 3, 5, 0, 0, 0)[0])
     assert accessed is not None and accessed.iso(resolve_zone("Europe/Moscow")) == "2024-03-05"
@@ -47,6 +85,10 @@ def test_access_date_stays_a_date_and_invalid_values_are_none() -> None:
 def test_utc_instants_are_converted_not_relabelled() -> None:
     instant = from_epoch(int(datetime(2024, 1, 1, 12, tzinfo=UTC).timestamp()))
     assert instant is not None and instant.iso(resolve_zone("Europe/Berlin")) == "2024-01-01T13:00:00+01:00"
+    # UTC-storing file systems keep their offset when no zone is given
+    assert instant.iso() == instant.readable() == "2024-01-01T12:00:00+00:00"
+    precise = from_epoch(int(instant.stored.timestamp()), 250_000_000)
+    assert precise is not None and precise.iso() == "2024-01-01T12:00:00.250000+00:00"
 
 
 def test_unknown_zone_is_a_usage_error() -> None:

@@ -43,6 +43,8 @@ class Vocabulary:
     """Everything language-specific a generator needs; templates use ``str.format`` slots.
 
     Sentence slots: {company} {counterpart} {goods} {city} {date} {number} {amount} {person}.
+    Contract clauses (``contract_sections``: heading and its clauses) use {goods} {amount}
+    {vat} {currency} {days} {delivery} {city} {until}.
     """
 
     male_first_names: tuple[str, ...]
@@ -58,6 +60,7 @@ class Vocabulary:
     agenda_items: tuple[str, ...]
     decisions: tuple[str, ...]
     payment_purposes: tuple[str, ...]
+    contract_sections: tuple[tuple[str, tuple[str, ...]], ...]
     labels: Mapping[str, str]
     inflects_surnames: bool
 

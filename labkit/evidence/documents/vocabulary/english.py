@@ -91,7 +91,44 @@ VOCABULARY = Vocabulary(
         "Prepayment under contract No. {contract}",
         "Payment for services under contract No. {contract}",
     ),
+    contract_sections=(
+        (
+            "1. Subject of the contract",
+            (
+                "1.1. The Supplier shall deliver, and the Buyer shall accept and pay for, the following goods "
+                "(the \"Goods\"): {goods}, in the quantities and at the prices of the specification (Annex 1).",
+            ),
+        ),
+        (
+            "2. Price and payment",
+            (
+                "2.1. The total price of this contract is {amount} {currency}, including VAT at 12% of "
+                "{vat} {currency}.",
+                "2.2. The Buyer shall pay by bank transfer to the Supplier's account within {days} banking "
+                "days of the Supplier's invoice.",
+            ),
+        ),
+        (
+            "3. Delivery",
+            (
+                "3.1. The Goods shall be delivered within {delivery} calendar days of payment to the Buyer's "
+                "warehouse in {city}.",
+                "3.2. Title to the Goods passes to the Buyer when the delivery note is signed.",
+            ),
+        ),
+        (
+            "4. Liability",
+            ("4.1. For late payment the Buyer shall pay a penalty of 0.1% of the overdue amount per day.",),
+        ),
+        ("5. Term", ("5.1. This contract enters into force when signed and remains in force until {until}.",)),
+    ),
     labels={
+        "contract_title": "Supply Contract No. {number}",
+        "contract_place": "{city}, {date}",
+        "contract_preamble": "{company} (the \"Supplier\"), represented by its Director {signatory}, acting "
+        "under its Charter, and {counterpart} (the \"Buyer\"), represented by its Director "
+        "{counterpart_signatory}, acting under its Charter, have concluded this contract as follows.",
+        "contract_parties": "6. Details and signatures of the parties",
         "reference": "Ref. No.",
         "to": "To",
         "from": "From",
