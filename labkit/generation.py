@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from labkit.errors import EvidenceError, OutputExistsError, UsageError
+from labkit.errors import DiskFullError, EvidenceError, OutputExistsError, UsageError
 from labkit.key import AnswerKey
 from labkit.scenario.loader import Scenario
 from labkit.scenario.variant import make_variant
@@ -128,10 +128,12 @@ def build_variant(scenario: Scenario, seed: int | str, root: Path, *, lang: str)
             facts = item.action.apply(ctx, item.when)
         except ActionFailed as exc:
             raise scenario.error_at(["timeline", item.index], str(exc)) from None
-        except EvidenceError as exc:
+        except DiskFullError as exc:
             raise scenario.error_at(
                 ["timeline", item.index], str(exc), hint="make the disk larger or the content smaller"
             ) from None
+        except EvidenceError as exc:
+            raise scenario.error_at(["timeline", item.index], str(exc)) from None
         if facts is not None:
             # Every planted item is recorded; actions without an id under "#<timeline index>",
             # which no question can name (ids are identifiers) but a trainer can read.

@@ -45,6 +45,10 @@ def generate(scenario_path: Path, seed: str | None, out: Path, lang: str, no_ver
     scenario = load_scenario(resolve_scenario_path(scenario_path))
     if seed is None:
         seed = _random_seed()
+    elif not seed.strip():
+        raise click.BadParameter(
+            "a seed must not be empty; omit --seed for a random one", param_hint="--seed"
+        )
     elif len(seed) < 12:
         click.echo(
             f"labkit: warning: seed {seed!r} is short enough to guess; a trainee who guesses it can "

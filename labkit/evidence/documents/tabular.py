@@ -4,6 +4,8 @@ Scenarios plant the row a question is about (the suspicious payment) with
 ``include_rows``; it lands among generated rows at positions drawn from the
 document's random stream, and any column it leaves out is filled in so that it
 looks like its neighbours (same payer, date in sequence, next document number).
+A planted payment is dated the day the register was written unless it says
+otherwise, never later; the register stays in date order, numbered in sequence.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from labkit.evidence.documents.base import DocumentContext, KindParams
+from labkit.evidence.documents.base import DocumentContext, KindParams, params_error
 from labkit.evidence.documents.office_facts import (
     email_address,
     phone_number,
@@ -47,7 +49,14 @@ class TabularParams(KindParams):
     include_rows: list[list[Cell] | dict[str, Cell]] = Field(
         default_factory=list,
         description="rows planted at seeded positions; a mapping names columns (topic column keys "
-        f"{TOPIC_COLUMNS}, or the explicit column names) and the rest is generated",
+        f"{TOPIC_COLUMNS}, or the explicit column names) and the rest is generated; a planted "
+        "payment's date defaults to the day the file was written",
+    )
+    payer: str | None = Field(
+        None,
+        min_length=1,
+        description="payments: the paying organisation on every generated row (a register is one "
+        "company's); default: seeded",
     )
 
     @model_validator(mode="after")
@@ -56,6 +65,8 @@ class TabularParams(KindParams):
             raise ValueError("give either 'columns' (with 'rows') or 'topic', not both")
         if self.rows is not None and self.columns is None:
             raise ValueError("'rows' needs 'columns'")
+        if self.payer is not None and (self.columns is not None or (self.topic or "payments") != "payments"):
+            raise ValueError("'payer' belongs to the 'payments' topic")
         keys = self.columns if self.columns is not None else TOPIC_COLUMNS[self.topic or "payments"]
         for index, row in enumerate([*(self.rows or []), *self.include_rows]):
             if isinstance(row, dict):
@@ -103,7 +114,7 @@ def build_table(params: TabularParams, ctx: DocumentContext) -> DataTable:
         header = tuple(vocabulary.labels[f"col_{key}"] for key in keys)
         sheet = vocabulary.labels[f"sheet_{topic}"]
         generator = {"payments": _payments, "contacts": _contacts, "inventory": _inventory}[topic]
-        rows = [list(row) for row in generator(rng, vocabulary, ctx, params.row_count + planted_count)]
+        rows = [list(row) for row in generator(rng, vocabulary, ctx, params, params.row_count + planted_count)]
         positions = sorted(rng.sample(range(len(rows)), planted_count))
     for position, planted in zip(positions, params.include_rows, strict=True):
         rows[position] = _plant(rows[position], planted, keys)
@@ -114,6 +125,11 @@ def build_table(params: TabularParams, ctx: DocumentContext) -> DataTable:
             and "account" in keys
         ):
             rows[position][keys.index("account")] = pick_iban(rng)[1]  # a new payee has its own account
+        if params.columns is None and isinstance(planted, dict) and "date" in keys and "date" not in planted:
+            rows[position][keys.index("date")] = ctx.created.date()
+    if params.columns is None and "date" in keys and positions:
+        _check_not_after(rows, positions, keys.index("date"), ctx)
+        rows, positions = _in_date_order(rows, positions, keys, params.include_rows)
     return DataTable(
         header=header,
         keys=keys,
@@ -121,6 +137,55 @@ def build_table(params: TabularParams, ctx: DocumentContext) -> DataTable:
         included_at=tuple(position + 2 for position in positions),
         sheet_name=sheet,
     )
+
+
+def _day(value: Cell) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def _check_not_after(rows: list[list[Cell]], positions: list[int], column: int, ctx: DocumentContext) -> None:
+    """A register cannot hold a payment dated after the register was written."""
+    for number, position in enumerate(positions):
+        day = _day(rows[position][column])
+        if day is not None and day > ctx.created.date():
+            raise params_error(
+                ("include_rows", number, "date"),
+                f"the row is dated {day.isoformat()}, after the file was written "
+                f"({ctx.created.date().isoformat()}); date it on or before that day",
+                day.isoformat(),
+            )
+
+
+def _in_date_order(
+    rows: list[list[Cell]],
+    positions: list[int],
+    keys: tuple[str, ...],
+    planted: list[list[Cell] | dict[str, Cell]],
+) -> tuple[list[list[Cell]], list[int]]:
+    """Sort rows by date (stably) and renumber them, as the ledger software would list them.
+
+    Document numbers follow the dates; a planted row that names its own number keeps it.
+    """
+    column = keys.index("date")
+    days = [_day(row[column]) for row in rows]
+    if any(day is None for day in days):
+        return rows, positions  # free text in a date cell: leave the order as planted
+    order = sorted(range(len(rows)), key=lambda index: days[index])  # type: ignore[arg-type, return-value]
+    fixed = {
+        position
+        for position, row in zip(positions, planted, strict=True)
+        if not isinstance(row, dict) or "number" in row
+    }
+    if "number" in keys:
+        number_column = keys.index("number")
+        free = [index for index in order if index not in fixed]
+        numbers = sorted(rows[index][number_column] for index in free)  # type: ignore[type-var]
+        for index, number in zip(free, numbers, strict=True):
+            rows[index][number_column] = number
+    new_place = {old: new for new, old in enumerate(order)}
+    return [rows[index] for index in order], sorted(new_place[position] for position in positions)
 
 
 def _plant(generated: list[Cell], planted: list[Cell] | dict[str, Cell], keys: tuple[str, ...]) -> list[Cell]:
@@ -158,9 +223,11 @@ def _working_day(day: date) -> date:
 
 
 def _payments(
-    rng: random.Random, vocabulary: Vocabulary, ctx: DocumentContext, count: int
+    rng: random.Random, vocabulary: Vocabulary, ctx: DocumentContext, params: TabularParams, count: int
 ) -> list[tuple[Cell, ...]]:
-    payer, *others = rng.sample(vocabulary.companies, len(vocabulary.companies))
+    seeded, *others = rng.sample(vocabulary.companies, len(vocabulary.companies))
+    payer = params.payer or seeded.name
+    others = [company for company in others if company.name != payer]
     payees = [(company.name, pick_iban(rng)[1]) for company in others[: rng.randint(4, len(others))]]
     end = ctx.created.date()
     days = sorted(_working_day(end - timedelta(days=rng.randint(1, 90))) for _ in range(count))
@@ -174,12 +241,12 @@ def _payments(
             goods=goods.name, number=rng.randint(12, 2400), contract=f"{rng.randint(3, 190)}/{day.year}"
         )
         amount = random_amount(rng, goods.low_price * 5, goods.high_price * 20)
-        rows.append((day, number, payer.name, payee, account, amount, "KZT", purpose))
+        rows.append((day, number, payer, payee, account, amount, "KZT", purpose))
     return rows
 
 
 def _contacts(
-    rng: random.Random, vocabulary: Vocabulary, ctx: DocumentContext, count: int
+    rng: random.Random, vocabulary: Vocabulary, ctx: DocumentContext, params: TabularParams, count: int
 ) -> list[tuple[Cell, ...]]:
     rows = []
     for _ in range(count):
@@ -190,7 +257,7 @@ def _contacts(
 
 
 def _inventory(
-    rng: random.Random, vocabulary: Vocabulary, ctx: DocumentContext, count: int
+    rng: random.Random, vocabulary: Vocabulary, ctx: DocumentContext, params: TabularParams, count: int
 ) -> list[tuple[Cell, ...]]:
     rows = []
     for _ in range(count):
