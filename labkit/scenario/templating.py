@@ -98,7 +98,22 @@ class _BoundedEnvironment(SandboxedEnvironment):
 
 
 _ENV = _BoundedEnvironment(undefined=_Undefined, autoescape=False, keep_trailing_newline=True)
-_ENV.filters.update({"date": _date, "datetime": _datetime, "money": _money})
+def _shift(value: Any, duration: str) -> Any:
+    """``{{ incident | shift('-2d') | date }}``: a datetime moved by a signed duration."""
+    from labkit.scenario.time_expressions import TimeExpressionError, parse_duration
+
+    text = str(duration).strip()
+    sign = -1 if text.startswith("-") else 1
+    try:
+        delta = parse_duration(text.lstrip("+-"))
+    except TimeExpressionError as exc:
+        raise ValueError(str(exc)) from None
+    if not isinstance(value, datetime):
+        raise ValueError(f"shift needs a datetime, got {type(value).__name__}")
+    return value + sign * delta
+
+
+_ENV.filters.update({"date": _date, "datetime": _datetime, "money": _money, "shift": _shift})
 
 
 def _attributes(owner: Any) -> list[str]:

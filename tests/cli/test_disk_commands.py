@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import zlib
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from labkit.tools.disk.timestamps import LOCAL_TIMES_UNZONED
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tools" / "disk"))
 
+import damaged_images
 import disk_images
 from tsk_reference import fls, icat, istat, istat_time, tsk
 
@@ -54,9 +56,14 @@ def test_ls_json_matches_fls(gpt: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert hello["modified"].endswith("+05:00") and hello["changed"] is None
 
 
-def test_ls_table_marks_deleted_and_long_shows_times(stick: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ls_table_marks_deleted_and_long_shows_times(
+    stick: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)  # the rich table, as in a terminal
+    monkeypatch.setenv("COLUMNS", "250")
     assert main(["disk", "ls", str(stick), "--long", "--deleted-only"]) == 0
     out = capsys.readouterr().out
+    assert out.startswith("┏━") and "\t" not in out
     assert "_one.bin" in out and "*" in out and "hello.txt" not in out and "25600" in out
     assert "+00:00" not in out and "zone not recorded by FAT" in out and "--tz ZONE" in out
     inode = next(i for _, i, p, d in fls(stick, 0) if d and p == "_one.bin")
@@ -153,9 +160,8 @@ def test_installed_entry_point_pipes_binary(stick: Path) -> None:
 
 
 def _stat_rows(out: str) -> dict[str, str]:
-    """The ``Field | Value`` rows of ``labkit disk stat``'s table."""
-    rows = re.findall(r"^│ (\S[^│]*?)\s*│ (.*?)\s*│$", out, re.MULTILINE)
-    return dict(rows)
+    """The ``field<TAB>value`` lines of ``labkit disk stat`` (plain: stdout is not a terminal)."""
+    return dict(line.split("\t", 1) for line in out.splitlines() if not line.startswith("#"))
 
 
 def _inode_of(image: Path, path: str) -> int:
@@ -233,3 +239,129 @@ def test_recover_note_names_the_file_holding_the_first_cluster(
     assert f"deleted inode {inode} (/other/_aken.bin)" in err
     assert "its first cluster is allocated to /sub/new, which may be the same data under a new name" in err
     assert f"labkit disk stat {reused.path} -i {inode}" in err and "reused by later files" not in err
+
+
+# --- damaged evidence: never silently wrong, always one clear line (robustness review) ---
+
+
+def _run(capsysbinary: pytest.CaptureFixture[bytes], *args: object) -> tuple[int, bytes, str]:
+    code = main([str(a) for a in args])
+    captured = capsysbinary.readouterr()
+    err = captured.err.decode()
+    assert "Traceback" not in err
+    return code, captured.out, err
+
+
+def test_hash_of_e01_with_a_damaged_zero_chunk_does_not_verify(
+    stick: Path, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """C3: the stored MD5 still matches (zeros for zeros), but ewfverify fails: so must we."""
+    e01 = damaged_images.acquire(stick, tmp_path / "z", "-c", "deflate:fast")
+    data = e01.read_bytes()
+    zero_chunk = zlib.compress(bytes(32768), 1)
+    damaged_images.flip(e01, data.index(zero_chunk, len(data) // 2) + 40)
+    [(first, last)] = damaged_images.ewfverify_damage(e01)
+    code, out, err = _run(capsysbinary, "disk", "hash", e01, "--algorithm", "md5")
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"labkit: error: {e01}: the media does NOT verify: ")
+    assert f"(sectors {first}-{last})" in err
+    assert hashlib.md5(stick.read_bytes()).hexdigest() in out.decode()  # shown, but not called verified
+    document = run_json_code(capsysbinary, 2, "disk", "hash", e01)
+    assert document["verifies"] is False and document["damaged_sectors"] == [{"first": first, "last": last}]
+
+
+def run_json_code(capsysbinary: pytest.CaptureFixture[bytes], expected: int, *args: object) -> dict:
+    code, out, _ = _run(capsysbinary, *args, "--json")
+    assert code == expected
+    return json.loads(out)
+
+
+def test_cat_from_a_damaged_chunk_warns_once(
+    stick: Path, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    e01 = damaged_images.acquire(stick, tmp_path / "n", "-c", "none")
+    damaged_images.flip(e01, e01.read_bytes().index(disk_images.BIG_CONTENT[:4096]) + 20000)
+    [(first, last)] = damaged_images.ewfverify_damage(e01)
+    code, out, err = _run(capsysbinary, "disk", "cat", e01, "/_one.bin")
+    assert code == 0 and len(out) == len(disk_images.BIG_CONTENT) and out != disk_images.BIG_CONTENT
+    assert err.count("\n") == 1 and err.startswith("labkit: warning: ") and f"{first}-{last}" in err
+
+
+def test_truncated_e01_is_one_error_line(stick: Path, tmp_path: Path, capsysbinary) -> None:
+    """C4: cut inside its volume section, it used to hash as the empty stream with exit 0."""
+    e01 = damaged_images.acquire(stick, tmp_path / "t", "-c", "deflate:fast")
+    cut = tmp_path / "t1k.E01"
+    cut.write_bytes(e01.read_bytes()[: e01.read_bytes().index(b"volume\0") + 20])
+    code, out, err = _run(capsysbinary, "disk", "hash", cut)
+    assert (code, out) == (2, b"") and err.count("\n") == 1
+    assert err.startswith(f"labkit: error: {cut}: truncated or incomplete E01: no volume section")
+
+
+def test_truncated_raw_lists_like_fls_with_one_warning(tmp_path: Path, capsysbinary) -> None:
+    """I5 and N6: piped output is fls' lines; the cut is said once on stderr."""
+    image = damaged_images.build_truncated_raw(tmp_path)
+    code, out, err = _run(capsysbinary, "disk", "ls", image, "-r")
+    assert code == 0
+    expected = str(tsk("fls", "-r", "-p", image)).splitlines()
+    assert [line.replace(":\t/", ":\t", 1) for line in out.decode().splitlines()] == expected
+    assert err.count("\n") == 1 and "image is shorter than its boot sector says" in err
+
+
+def test_cat_of_a_file_beyond_the_end_writes_nothing(tmp_path: Path, capsysbinary) -> None:
+    """N3: the check comes before the first byte, and the message has no dangling fragment."""
+    image = damaged_images.build_truncated_raw(tmp_path)
+    code, out, err = _run(capsysbinary, "disk", "cat", image, "/R.BIN")
+    assert code == 2 and out == b""
+    assert re.fullmatch(
+        r"labkit: error: /R\.BIN: its data runs to byte \d+ of the medium, but the image ends at byte "
+        rf"{image.stat().st_size} \(truncated image: the file cannot be read whole\)\n",
+        err,
+    )
+    assert len(icat(image, 0, 3)) < 20000  # TSK cannot read it whole either (icat prints nothing)
+
+
+def test_cat_without_a_file_asks_for_one(stick: Path, capsysbinary) -> None:
+    """N2."""
+    code, _, err = _run(capsysbinary, "disk", "cat", stick)
+    assert code == 2 and err == "labkit: error: name the file: give a PATH inside the image or -i INODE\n"
+
+
+def test_cyclic_cluster_chain_is_named(tmp_path: Path, capsysbinary) -> None:
+    """N4: TSK (icat) gives nothing; we say why."""
+    image, loop = damaged_images.build_cyclic_chain(tmp_path)
+    assert icat(image, 0, 3) == b""
+    code, out, err = _run(capsysbinary, "disk", "cat", image, "/R.BIN")
+    assert code == 2 and out == b"" and err.count("\n") == 1
+    assert f"/R.BIN: cluster chain loops at cluster {loop} (corrupt FAT)" in err
+
+
+@pytest.mark.parametrize(
+    "field, message",
+    [
+        ("bytes", "bytes per sector is 0 (must be 512-4096)"),
+        ("cluster", "sectors per cluster is 0 (must be a power of two, 1-128)"),
+        ("fats", "number of FATs is 0 (must be 1 or 2)"),
+    ],
+)
+def test_boot_sector_with_a_zero_field_names_it(
+    field: str, message: str, tmp_path: Path, capsysbinary
+) -> None:
+    """N5: fsstat cannot read it either."""
+    image = damaged_images.build_boot_defect(tmp_path, field)
+    assert subprocess.run(["fsstat", image], capture_output=True).returncode != 0
+    code, _, err = _run(capsysbinary, "disk", "ls", image)
+    assert code == 2 and err == f"labkit: error: {image}: FAT boot sector at offset 0: {message}\n"
+
+
+def test_recover_marks_a_small_deleted_file_whose_cluster_was_reused(tmp_path: Path, capsysbinary) -> None:
+    """The bytes written are the new owner's, exactly as icat gives them: say so."""
+    reused = damaged_images.build_small_reused(tmp_path)
+    note = f"first cluster now belongs to {reused.owner}: content is that file's, not the deleted file's"
+    report = run_json_code(capsysbinary, 0, "disk", "recover", reused.path, "--out", tmp_path / "j")
+    (item,) = [i for i in report["files"] if i["deleted"]]
+    inode = _inode_of(reused.path, reused.deleted_path)
+    assert (item["image_path"], item["note"], item["error"]) == (reused.deleted_path, note, None)
+    written = (tmp_path / "j" / item["output_path"]).read_bytes()
+    assert written == icat(reused.path, 0, inode) == reused.owner_content[:500]
+    code, out, err = _run(capsysbinary, "disk", "recover", reused.path, "--out", tmp_path / "t")
+    assert code == 0 and note in out.decode() and err.count("\n") == 1 and note in err

@@ -72,3 +72,13 @@ def test_sandbox_keeps_templates_away_from_python_internals(text: str) -> None:
 def test_sandbox_refusal_says_why() -> None:
     with pytest.raises(TemplateProblem, match="'__class__' is not available in templates"):
         render_template("{{ ''.__class__ }}", {})
+
+
+def test_shift_filter_moves_a_datetime() -> None:
+    from datetime import datetime
+
+    from labkit.scenario.templating import render_template
+
+    when = datetime(2026, 2, 10, 9, 30)
+    assert render_template("{{ t | shift('-2d') | date }}", {"t": when}) == "2026-02-08"
+    assert render_template("{{ t | shift('+1h30m') | datetime }}", {"t": when}) == "2026-02-10 11:00"

@@ -57,7 +57,9 @@ def _distance_from_range(price: Decimal, item: Goods) -> float:
     return math.log10(value / item.high_price) if value > item.high_price else 0.0
 
 
-def lines_for_amount(rng: random.Random, goods: list[Goods], amount: Decimal) -> list[tuple[Goods, int, Decimal]]:
+def lines_for_amount(
+    rng: random.Random, goods: list[Goods], amount: Decimal
+) -> list[tuple[Goods, int, Decimal]]:
     """Invoice lines (goods, quantity, unit price) whose totals add up exactly to ``amount``.
 
     Each line but the last takes a seeded share at a seeded catalogue price; the
@@ -160,7 +162,9 @@ def contract(scene: Scene, paragraphs: int, ctx: DocumentContext) -> tuple[str, 
         "until": format_date(until, vocabulary),
     }
     blocks: list[Block] = [
-        Paragraph(labels["contract_place"].format(city=scene.city, date=format_date(scene.today, vocabulary))),
+        Paragraph(
+            labels["contract_place"].format(city=scene.city, date=format_date(scene.today, vocabulary))
+        ),
         Paragraph(
             labels["contract_preamble"].format(
                 company=scene.company,

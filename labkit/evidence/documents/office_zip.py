@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 DOS_EPOCH = (1980, 1, 1, 0, 0, 0)
 _MADE_BY_MSDOS = 0
 
 
-def normalize_office_zip(data: bytes, replacements: Mapping[str, bytes] | None = None) -> bytes:
+def normalize_office_zip(
+    data: bytes, replacements: Mapping[str, bytes] | None = None, drop: Collection[str] = ()
+) -> bytes:
     """Rewrite a package member by member, content types first, with fixed zip headers.
 
     Args:
         data: the package as the library saved it.
         replacements: member name -> new content (e.g. a rewritten ``docProps/app.xml``).
+        drop: members to leave out (the caller removes their relationships).
     """
     replacements = replacements or {}
     output = io.BytesIO()
@@ -29,6 +32,8 @@ def normalize_office_zip(data: bytes, replacements: Mapping[str, bytes] | None =
         # Office writes [Content_Types].xml first, and libmagic's OOXML test looks there.
         members = sorted(source.infolist(), key=lambda member: member.filename != "[Content_Types].xml")
         for member in members:
+            if member.filename in drop:
+                continue
             info = zipfile.ZipInfo(member.filename, date_time=DOS_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = _MADE_BY_MSDOS

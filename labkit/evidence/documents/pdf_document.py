@@ -74,7 +74,9 @@ def _subset_tag(rng: random.Random) -> bytes:
     return ("".join(rng.choice(string.ascii_uppercase) for _ in range(6)) + "+").encode("ascii")
 
 
-def _new_pdf(ctx: DocumentContext, composition: Composition, creator: str, producer: str, made: datetime) -> FPDF:
+def _new_pdf(
+    ctx: DocumentContext, composition: Composition, creator: str, producer: str, made: datetime
+) -> FPDF:
     pdf = FPDF(format="A4")
     for style, filename in _FONT_FILES.items():
         with resources.as_file(resources.files(_FONT_PACKAGE) / "files" / filename) as path:
@@ -156,7 +158,7 @@ class PdfDocumentKind(DocumentKind):
                 "author": ctx.author,
                 "title": composition.title,
                 "created": made.isoformat(timespec="seconds"),
-                "creation_date": made.replace(tzinfo=timezone(ctx.utc_offset)).isoformat(),
+                "creation_date": made.replace(tzinfo=timezone(ctx.utc_offset)).isoformat(timespec="seconds"),
                 "creator": creator,
                 "producer": params.producer,
                 "pages": str(pdf.pages_count),

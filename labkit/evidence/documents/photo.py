@@ -5,6 +5,8 @@ hills, a skyline, sensor noise) so each trainee gets a different, plausible
 photo with realistic JPEG entropy, never a flat colour that betrays a generator.
 EXIF is built with piexif, the way phones write it: make/model/software in IFD0,
 exposure and times (with OffsetTime) in the Exif IFD, UTC time stamp in the GPS IFD.
+A photo is taken before it reaches the disk it is found on, so by default the
+shutter time precedes the file's time by a seeded span (minutes to days).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from PIL import Image
 from pydantic import Field, model_validator
 
 from labkit.evidence.documents.base import DocumentContext, DocumentKind, GeneratedDocument, KindParams
+from labkit.evidence.documents.content_times import DAY, MINUTE, seeded_span
 from labkit.evidence.documents.picture import draw_outdoor_scene
 
 # make, model, software, f-number x10, focal length in mm x100
@@ -48,7 +51,11 @@ class PhotoParams(KindParams):
     camera_make: str | None = Field(None, description="EXIF Make; default: a common phone, seeded")
     camera_model: str | None = Field(None, description="EXIF Model; give it together with camera_make")
     software: str | None = Field(None, description="EXIF Software (firmware); default: the phone's")
-    taken: datetime | None = Field(None, description="DateTimeOriginal, naive local time; default: created")
+    taken: datetime | None = Field(
+        None,
+        description="DateTimeOriginal, naive local time; default: a seeded span (minutes to days) before "
+        "the file's time, as a photo is copied off the phone after it is taken",
+    )
     gps: GpsPosition | None = None
     quality: int = Field(88, ge=30, le=100, description="JPEG quality")
 
@@ -105,8 +112,8 @@ class PhotoKind(DocumentKind):
             make, model = params.camera_make, params.camera_model
             software = ""
         software = params.software if params.software is not None else software
-        taken = params.taken or ctx.created
         image: Image.Image = draw_outdoor_scene(rng, params.width, params.height)
+        taken = params.taken or ctx.created - seeded_span(rng, 2 * MINUTE, 5 * DAY)
         stamp, offset = taken.strftime(_EXIF_TIME), _offset_text(ctx.utc_offset)
         subseconds = f"{rng.randint(0, 999):03d}"
         zeroth: dict[int, Any] = {

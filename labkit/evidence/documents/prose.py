@@ -72,9 +72,14 @@ class ProseParams(KindParams):
         description="invoice or contract total; invoice lines add up to it; default: seeded",
     )
     currency: str | None = Field(
-        None, min_length=1, max_length=20, description="written after amounts; default: tenge, in the language"
+        None,
+        min_length=1,
+        max_length=20,
+        description="written after amounts; default: tenge, in the language",
     )
-    date: dt.date | None = Field(None, description="the date written on the document; default: its creation day")
+    date: dt.date | None = Field(
+        None, description="the date written on the document; default: its creation day"
+    )
     signatory: str | None = Field(None, min_length=1, description="signs for company; default: the author")
     counterpart_signatory: str | None = Field(
         None, min_length=1, description="signs for counterpart (contract); default: seeded"
@@ -87,9 +92,10 @@ class ProseParams(KindParams):
         if self.text is not None:
             given = [name for name in _TOPIC_ONLY if getattr(self, name) is not None]
             if given:
-                raise ValueError(f"{', '.join(given)} only shape a generated 'topic', not an explicit 'text'")
+                names = ", ".join(repr(name) for name in given)
+                raise ValueError(f"{names} only shape a generated 'topic', not an explicit 'text'")
         if self.company is not None and self.company == self.counterpart:
-            raise ValueError("company and counterpart are the two parties; they must differ")
+            raise ValueError("'counterpart' is the other party, so it must differ from 'company'")
         return self
 
     def composition(self, ctx: DocumentContext, written: dt.datetime | None = None) -> Composition:

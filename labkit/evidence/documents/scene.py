@@ -87,4 +87,6 @@ class Scene:
 
     def signature(self) -> Paragraph:
         labels = self.vocabulary.labels
-        return Paragraph(f"{labels['regards']}\n{self.signatory}\n{self.rng.choice(self.vocabulary.positions)}")
+        return Paragraph(
+            f"{labels['regards']}\n{self.signatory}\n{self.rng.choice(self.vocabulary.positions)}"
+        )

@@ -60,7 +60,9 @@ class SpreadsheetParams(TabularParams):
 
 
 def _app_xml(sheet: str, company: str, lang: str) -> bytes:
-    return _APP_XML.format(worksheets=_WORKSHEETS[lang], sheet=escape(sheet), company=escape(company)).encode()
+    return _APP_XML.format(
+        worksheets=_WORKSHEETS[lang], sheet=escape(sheet), company=escape(company)
+    ).encode()
 
 
 def _fill(table: DataTable, sheet_title: str, lang: str) -> Workbook:

@@ -73,7 +73,8 @@ class TabularParams(KindParams):
                 unknown = [key for key in row if key not in keys]
                 if unknown:
                     raise ValueError(
-                        f"row {index + 1}: unknown column(s) {unknown}; columns are {list(keys)}"
+                        # Only the unknown names are quoted: the locator points at the quoted key.
+                        f"row {index + 1}: unknown column(s) {unknown}; columns are {', '.join(keys)}"
                     )
             elif len(row) != len(keys):
                 raise ValueError(f"row {index + 1} has {len(row)} values but there are {len(keys)} columns")
@@ -114,7 +115,9 @@ def build_table(params: TabularParams, ctx: DocumentContext) -> DataTable:
         header = tuple(vocabulary.labels[f"col_{key}"] for key in keys)
         sheet = vocabulary.labels[f"sheet_{topic}"]
         generator = {"payments": _payments, "contacts": _contacts, "inventory": _inventory}[topic]
-        rows = [list(row) for row in generator(rng, vocabulary, ctx, params, params.row_count + planted_count)]
+        rows = [
+            list(row) for row in generator(rng, vocabulary, ctx, params, params.row_count + planted_count)
+        ]
         positions = sorted(rng.sample(range(len(rows)), planted_count))
     for position, planted in zip(positions, params.include_rows, strict=True):
         rows[position] = _plant(rows[position], planted, keys)
@@ -202,7 +205,13 @@ def _plant(generated: list[Cell], planted: list[Cell] | dict[str, Cell], keys: t
 
 
 def _normalise(key: str, value: Cell) -> Cell:
-    """Money as exact two-decimal numbers; ISO date strings as dates."""
+    """Money as exact two-decimal numbers; ISO date strings as dates.
+
+    Scenario templates render to text ("{{ amount }}" gives "4973000"), so numeric
+    text in a money or number column becomes the number a ledger would hold.
+    """
+    if isinstance(value, str) and key in (*_MONEY_COLUMNS, "number", "quantity"):
+        value = _number_or_text(value)
     if key in _MONEY_COLUMNS and isinstance(value, int | float) and not isinstance(value, bool):
         return Decimal(str(value)).quantize(Decimal("0.01"))
     if key == "date" and isinstance(value, str):
@@ -211,6 +220,16 @@ def _normalise(key: str, value: Cell) -> Cell:
         except ValueError:
             return value
     return value
+
+
+def _number_or_text(text: str) -> Cell:
+    compact = text.strip().replace(" ", "").replace("\u00a0", "")
+    if compact.isdigit():
+        return int(compact)
+    try:
+        return Decimal(compact.replace(",", ".")) if compact.count(",") + compact.count(".") == 1 else text
+    except ArithmeticError:
+        return text
 
 
 def _working_day(day: date) -> date:

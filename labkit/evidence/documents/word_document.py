@@ -10,6 +10,8 @@ and editing time and revision agree with that span.
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from datetime import datetime
 from xml.sax.saxutils import escape
 
@@ -23,6 +25,10 @@ from labkit.evidence.documents.content_times import office_history
 from labkit.evidence.documents.office_zip import normalize_office_zip
 from labkit.evidence.documents.prose import Composition, Paragraph, ProseParams
 
+# python-docx's template carries a blank-page thumbnail, the same bytes in every file it writes;
+# Word saves none unless asked to, so it and its package relationship are dropped.
+_THUMBNAIL = "docProps/thumbnail.jpeg"
+_THUMBNAIL_RELATIONSHIP = re.compile(rb'<Relationship [^>]*relationships/metadata/thumbnail"[^>]*/>')
 _LANGUAGE_TAGS = {"en": "en-US", "ru": "ru-RU", "kk": "kk-KZ"}
 _APP_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" \
@@ -117,7 +123,11 @@ class WordDocumentKind(DocumentKind):
 
     def generate(self, params: WordParams, ctx: DocumentContext) -> GeneratedDocument:
         history = office_history(
-            ctx.rng, ctx.created, modified=params.modified, edited_for=params.edited_for, revision=params.revision
+            ctx.rng,
+            ctx.created,
+            modified=params.modified,
+            edited_for=params.edited_for,
+            revision=params.revision,
         )
         created, modified = history.created, history.modified
         composition = params.composition(ctx, written=created)
@@ -134,7 +144,13 @@ class WordDocumentKind(DocumentKind):
         document.save(buffer)
         company = params.company or ""
         app_xml = _app_xml(composition.plain_text(), company, history.total_minutes)
-        data = normalize_office_zip(buffer.getvalue(), {"docProps/app.xml": app_xml})
+        with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as package:
+            relationships = _THUMBNAIL_RELATIONSHIP.sub(b"", package.read("_rels/.rels"))
+        data = normalize_office_zip(
+            buffer.getvalue(),
+            {"docProps/app.xml": app_xml, "_rels/.rels": relationships},
+            drop={_THUMBNAIL},
+        )
         return self.finish(
             data,
             {

@@ -10,9 +10,35 @@ from __future__ import annotations
 from labkit.tools.disk.file_system import FileSystem
 
 _FAT32_MASK = 0x0FFFFFFF
+_END_OF_CHAIN_FROM = {"FAT12": 0xFF7, "FAT16": 0xFFF7, "FAT32": 0x0FFFFFF7}  # bad-cluster or end mark
 
 
 def cluster_allocated(file_system: FileSystem, cluster: int) -> bool | None:
+    """True if the first FAT marks ``cluster`` in use (any non-zero entry, bad clusters too)."""
+    value = fat_value(file_system, cluster)
+    return None if value is None else value != 0
+
+
+def chain_loop(file_system: FileSystem, first_cluster: int) -> int | None:
+    """The cluster at which the FAT chain from ``first_cluster`` comes back on itself, if it does.
+
+    TSK stops at such a loop and returns no data; naming the cluster says why.
+    """
+    seen: set[int] = set()
+    cluster = first_cluster
+    while True:
+        value = fat_value(file_system, cluster)
+        if value is None or value == 0:
+            return None  # end of volume, free, or not FAT: not a loop
+        if cluster in seen:
+            return cluster
+        seen.add(cluster)
+        if value >= _END_OF_CHAIN_FROM.get(file_system.type_name, _FAT32_MASK):
+            return None
+        cluster = value
+
+
+def fat_value(file_system: FileSystem, cluster: int) -> int | None:
     """True if the first FAT marks ``cluster`` in use (any non-zero entry, bad clusters too).
 
     None when the file system is not FAT or the cluster number is outside the volume.
@@ -32,4 +58,4 @@ def cluster_allocated(file_system: FileSystem, cluster: int) -> bool | None:
         value = raw & _FAT32_MASK
     else:
         value = raw
-    return value != 0
+    return value

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 import pytsk3
 
 from labkit.errors import EvidenceError, UsageError
-from labkit.tools.disk.file_system import FileSystem, join_path
+from labkit.tools.disk.allocation import chain_loop
+from labkit.tools.disk.entry_details import read_entry_details
+from labkit.tools.disk.file_system import FileSystem, first_clause, join_path
 
 DEFAULT_CHUNK_SIZE = 1024 * 1024
 _DATA_ATTRIBUTE_TYPES = {int(pytsk3.TSK_FS_ATTR_TYPE_DEFAULT), int(pytsk3.TSK_FS_ATTR_TYPE_NTFS_DATA)}
@@ -45,7 +47,9 @@ class TargetFile:
 
 def open_target(file_system: FileSystem, path: str | None = None, inode: int | None = None) -> TargetFile:
     """Exactly one of ``path`` / ``inode`` names the file."""
-    if (path is None) == (inode is None):
+    if path is None and inode is None:
+        raise UsageError("name the file: give a PATH inside the image or -i INODE")
+    if path is not None and inode is not None:
         raise UsageError("give either a PATH inside the image or -i INODE, not both")
     if path is not None:
         names, item = file_system.resolve_path(path)
@@ -98,7 +102,8 @@ def iter_file_content(
     """The file's bytes from 0 to its size, chunk by chunk."""
     if target.is_directory:
         raise UsageError(f"{_name(target)} is a directory; list it with `labkit disk ls`")
-    yield from _read_range(target, 0, target.size, chunk_size, pytsk3.TSK_FS_FILE_READ_FLAG_NONE)
+    flags = pytsk3.TSK_FS_FILE_READ_FLAG_NONE
+    yield from _read_range(file_system, target, 0, target.size, chunk_size, flags)
 
 
 def slack_size(file_system: FileSystem, target: TargetFile) -> int:
@@ -115,12 +120,20 @@ def iter_file_slack(
     if target.is_directory:
         raise UsageError(f"{_name(target)} is a directory; it has no file slack")
     length = slack_size(file_system, target)
-    yield from _read_range(target, target.size, length, chunk_size, pytsk3.TSK_FS_FILE_READ_FLAG_SLACK)
+    flags = pytsk3.TSK_FS_FILE_READ_FLAG_SLACK
+    yield from _read_range(file_system, target, target.size, length, chunk_size, flags)
 
 
 def _read_range(
-    target: TargetFile, start: int, length: int, chunk_size: int, flags: pytsk3.TSK_FS_FILE_READ_FLAG_ENUM
+    file_system: FileSystem,
+    target: TargetFile,
+    start: int,
+    length: int,
+    chunk_size: int,
+    flags: pytsk3.TSK_FS_FILE_READ_FLAG_ENUM,
 ) -> Iterator[bytes]:
+    # Checked before the first byte is yielded, so `cat > file` writes nothing rather than a part.
+    _check_inside_image(file_system, target, start, length)
     end = start + length
     offset = start
     while offset < end:
@@ -130,20 +143,45 @@ def _read_range(
         except OSError as exc:
             raise EvidenceError(
                 f"{_name(target)}: cannot read at offset {offset} (its clusters may lie outside the "
-                f"volume): {str(exc).split(': ')[-1]}"
+                f"volume): {first_clause(exc)}"
             ) from exc
         if not data:
-            why = (
-                " (deleted: its first cluster is allocated to another file, or too few free "
-                "clusters follow it, so TSK places only one cluster)"
-                if target.deleted
-                else ""
-            )
-            raise EvidenceError(
-                f"{_name(target)}: data ends at offset {offset}, before its size {target.size}{why}"
-            )
+            raise EvidenceError(_short_data_message(file_system, target, offset))
         yield data
         offset += len(data)
+
+
+def _check_inside_image(file_system: FileSystem, target: TargetFile, start: int, length: int) -> None:
+    """Refuse a file whose bytes ``start``..``start + length`` lie past the end of a truncated image."""
+    position = 0
+    block_size = file_system.block_size
+    media_size = file_system.image.media_size
+    for run in data_runs(target.tsk_file):
+        run_bytes = run.block_count * block_size
+        if position + run_bytes > start and position < start + length:
+            needed = min(run_bytes, start + length - position)
+            run_end = file_system.offset + run.first_block * block_size + needed
+            if run_end > media_size:
+                raise EvidenceError(
+                    f"{_name(target)}: its data runs to byte {run_end} of the medium, but the image "
+                    f"ends at byte {media_size} (truncated image: the file cannot be read whole)"
+                )
+        position += run_bytes
+
+
+def _short_data_message(file_system: FileSystem, target: TargetFile, offset: int) -> str:
+    """Why TSK gave less data than the file's size, as far as the FAT tells."""
+    shortfall = f"data ends at offset {offset}, before its size {target.size}"
+    if target.deleted:
+        return (
+            f"{_name(target)}: {shortfall} (deleted: its first cluster is allocated to another file, "
+            "or too few free clusters follow it, so TSK places only one cluster)"
+        )
+    first_cluster = read_entry_details(file_system, target.inode, target.tsk_file).first_cluster
+    looping = chain_loop(file_system, first_cluster) if first_cluster else None
+    if looping is not None:
+        return f"{_name(target)}: cluster chain loops at cluster {looping} (corrupt FAT): {shortfall}"
+    return f"{_name(target)}: {shortfall}"
 
 
 def _name(target: TargetFile) -> str:

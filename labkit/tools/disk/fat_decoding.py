@@ -11,6 +11,7 @@ signature or 0x55AA marker is something to show the examiner, not to crash on.
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from construct import ConstructError, Container
@@ -133,6 +134,40 @@ def parse_boot_sector(raw: bytes, where: str = "FAT volume") -> BootSector:
         volume_label=decode_oem_text(extended.volume_label) if has_label else None,
         file_system_type_label=decode_oem_text(extended.file_system_type) if has_extension else "",
     )
+
+
+_POWERS_OF_TWO = tuple(1 << n for n in range(8))
+#: (name, BootSector attribute, check, what is allowed): the fields TSK refuses a volume over.
+_BOOT_SECTOR_RULES: tuple[tuple[str, str, Callable[[int], bool], str], ...] = (
+    ("bytes per sector", "bytes_per_sector", lambda v: v in (512, 1024, 2048, 4096), "512-4096"),
+    ("sectors per cluster", "sectors_per_cluster", lambda v: v in _POWERS_OF_TWO, "a power of two, 1-128"),
+    ("reserved sectors", "reserved_sectors", lambda v: v >= 1, "at least 1"),
+    ("number of FATs", "fat_count", lambda v: v >= 1, "1 or 2"),
+    ("sectors per FAT", "sectors_per_fat", lambda v: v >= 1, "at least 1"),
+    ("total sectors", "total_sectors", lambda v: v >= 1, "at least 1"),
+)
+
+
+def boot_sector_defect(raw: bytes) -> str | None:
+    """The field that makes a FAT-looking boot sector unusable (TSK then finds no file system).
+
+    Only for bytes that look like a FAT boot sector (x86 jump and 0x55AA, or a "FAT"
+    type text), so that a disk that is simply not FAT is not blamed on a field.
+    """
+    if len(raw) < 512:
+        return None
+    looks_fat = (raw[0] in (0xEB, 0xE9) and raw[510:512] == b"\x55\xaa") or b"FAT" in raw[54:62] + raw[82:90]
+    if not looks_fat:
+        return None
+    try:
+        boot = parse_boot_sector(raw)
+    except ImageFormatError:
+        return None
+    for name, attribute, valid, expected in _BOOT_SECTOR_RULES:
+        value = getattr(boot, attribute)
+        if not valid(value):
+            return f"{name} is {value} (must be {expected})"
+    return None
 
 
 def parse_directory_entry(raw: bytes, where: str = "FAT directory") -> Container:

@@ -21,6 +21,7 @@ from labkit.tools.disk.fat_decoding import (
     BOOT_SECTOR_SIZE,
     DIRECTORY_ENTRY_SIZE,
     BootSector,
+    boot_sector_defect,
     parse_boot_sector,
     parse_directory_entry,
 )
@@ -116,7 +117,7 @@ class FileSystem:
         try:
             return self.tsk.open_meta(inode=inode)
         except OSError as exc:
-            raise EvidenceError(f"inode {inode} cannot be opened: {_first_clause(exc)}") from exc
+            raise EvidenceError(f"inode {inode} cannot be opened: {first_clause(exc)}") from exc
 
     def resolve_path(self, path: str) -> tuple[tuple[str, ...], DirectoryItem | None]:
         """The names from the root to ``path`` as stored, and its entry (None for the root)."""
@@ -167,10 +168,25 @@ class FileSystem:
         sector += boot.first_data_sector
         if sector >= boot.total_sectors:
             return None  # TSK's virtual files ($MBR, $FAT1, $OrphanFiles...)
-        raw = self.image.read(
-            self.offset + sector * boot.bytes_per_sector + slot * DIRECTORY_ENTRY_SIZE, DIRECTORY_ENTRY_SIZE
+        offset = self.offset + sector * boot.bytes_per_sector + slot * DIRECTORY_ENTRY_SIZE
+        if offset + DIRECTORY_ENTRY_SIZE > self.image.media_size:
+            return None  # past the end of a truncated image: TSK lists the name, the entry is gone
+        return parse_directory_entry(self.image.read(offset, DIRECTORY_ENTRY_SIZE), where=self._where)
+
+    def truncation_warning(self) -> str | None:
+        """Said when the image ends before the file system does (a cut-short acquisition)."""
+        boot = self.boot_sector
+        if boot is None:
+            return None
+        declared = boot.total_sectors * boot.bytes_per_sector
+        present = max(self.image.media_size - self.offset, 0)
+        if present >= declared:
+            return None
+        return (
+            f"{self.image.summary.path}: image is shorter than its boot sector says ({present} of "
+            f"{declared} bytes of the file system at offset {self.offset}): truncated acquisition? "
+            "Files beyond the end cannot be read"
         )
-        return parse_directory_entry(raw, where=self._where)
 
     def _with_metadata(self, entry: pytsk3.File, inode: int) -> pytsk3.File:
         # pytsk3 may leave info.meta None for deleted names; opening the inode still works.
@@ -206,6 +222,8 @@ def open_file_system(image: DiskImage, partition: int | None = None) -> FileSyst
     file_system = _try_open(image, 0, None)
     if file_system is not None:
         return file_system
+    for offset in [entry.start_sector * table.sector_size for entry in candidates] if table else [0]:
+        _raise_boot_sector_defect(image, offset)
     what = f"a {table.title} partition table but no partition" if table else "no partition table and no"
     raise ImageFormatError(f"{image.summary.path}: {what} file system that The Sleuth Kit can read was found")
 
@@ -221,8 +239,18 @@ def _open_partition(image: DiskImage, table: PartitionTable | None, index: int) 
         raise UsageError(f"#{index} is {entry.description!r}, not a partition; partitions: {usable}")
     file_system = _try_open(image, entry.start_sector * table.sector_size, entry)
     if file_system is None:
+        _raise_boot_sector_defect(image, entry.start_sector * table.sector_size)
         raise ImageFormatError(f"no file system found in partition #{index} ({entry.description})")
     return file_system
+
+
+def _raise_boot_sector_defect(image: DiskImage, offset: int) -> None:
+    """Name the broken field when a FAT boot sector is what stopped TSK."""
+    if offset + BOOT_SECTOR_SIZE > image.media_size:
+        return
+    defect = boot_sector_defect(image.read(offset, BOOT_SECTOR_SIZE))
+    if defect is not None:
+        raise ImageFormatError(f"{image.summary.path}: FAT boot sector at offset {offset}: {defect}")
 
 
 def _try_open(image: DiskImage, offset: int, entry: PartitionEntry | None) -> FileSystem | None:
@@ -276,5 +304,6 @@ def decode_name(raw: bytes) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
-def _first_clause(exc: BaseException) -> str:
+def first_clause(exc: BaseException) -> str:
+    """TSK and libewf chain several clauses per error; the first names the failing call."""
     return str(exc).split(". ")[0].strip()

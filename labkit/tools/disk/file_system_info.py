@@ -41,26 +41,32 @@ class FileSystemSummary:
 
 @dataclass(frozen=True)
 class ImageSurvey:
-    """The whole image: container, partition table (None if bare) and every readable file system."""
+    """The whole image: container, partition table (None if bare) and every readable file system.
+
+    ``warnings``: what the examiner must know before trusting the rest (a truncated image).
+    """
 
     image: ImageSummary
     partition_table: PartitionTable | None
     file_systems: tuple[FileSystemSummary, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def survey_image(image: DiskImage) -> ImageSurvey:
     """Describe the image and every file system TSK finds in it (errors name the cause)."""
     table = read_partition_table(image)
-    summaries: list[FileSystemSummary] = []
+    file_systems: list[FileSystem] = []
     if table is not None:
         for entry in table.allocated:
             try:
-                summaries.append(describe_file_system(open_file_system(image, entry.index)))
+                file_systems.append(open_file_system(image, entry.index))
             except LabkitError:
                 continue  # a partition without a readable file system is still listed in the table
-    if not summaries:
-        summaries.append(describe_file_system(open_file_system(image)))
-    return ImageSurvey(image=image.summary, partition_table=table, file_systems=tuple(summaries))
+    if not file_systems:
+        file_systems.append(open_file_system(image))
+    summaries = tuple(describe_file_system(file_system) for file_system in file_systems)
+    warnings = tuple(w for w in (fs.truncation_warning() for fs in file_systems) if w)
+    return ImageSurvey(image=image.summary, partition_table=table, file_systems=summaries, warnings=warnings)
 
 
 def describe_file_system(file_system: FileSystem) -> FileSystemSummary:

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from labkit.errors import UsageError
 from labkit.hashing import EVIDENCE_ALGORITHMS, digest_chunks
 from labkit.tools.disk.content import iter_file_content, open_target
+from labkit.tools.disk.ewf_layout import SectorRange
 from labkit.tools.disk.file_system import FileSystem
 from labkit.tools.disk.image_access import DiskImage, ImageFormat
 
 
 @dataclass(frozen=True)
 class ImageHash:
-    """Digests of the MEDIA (for E01: the decompressed disk, not the .E01 file)."""
+    """Digests of the MEDIA (for E01: the decompressed disk, not the .E01 file).
+
+    ``damaged_sectors``: E01 sectors whose chunk fails its checksum. libewf reads them
+    as zeros, so the digests cover zeros there and do not prove the media; the image
+    verifies only if this is empty and every stored hash matches.
+    """
 
     path: str
     format: ImageFormat
@@ -24,15 +30,24 @@ class ImageHash:
     stored_sha1: str | None
     md5_matches: bool | None
     sha1_matches: bool | None
+    damaged_sectors: tuple[SectorRange, ...] = field(default=())
+
+    @property
+    def verifies(self) -> bool:
+        """No damaged chunk and no stored hash that disagrees."""
+        return not self.damaged_sectors and self.md5_matches is not False and self.sha1_matches is not False
 
 
 @dataclass(frozen=True)
 class FileHash:
+    """Digests of one file; ``damaged_sectors`` as in :class:`ImageHash` (zeros were hashed there)."""
+
     inode: int
     path: str | None
     deleted: bool
     size: int
     digests: dict[str, str]
+    damaged_sectors: tuple[SectorRange, ...] = field(default=())
 
 
 def choose_algorithms(name: str) -> tuple[str, ...]:
@@ -63,6 +78,7 @@ def hash_image(image: DiskImage, algorithms: Iterable[str] = ("sha256",)) -> Ima
         stored_sha1=stored_sha1,
         md5_matches=None if stored_md5 is None else digests["md5"] == stored_md5.lower(),
         sha1_matches=None if stored_sha1 is None else digests["sha1"] == stored_sha1.lower(),
+        damaged_sectors=image.damaged_sectors,
     )
 
 
@@ -75,4 +91,5 @@ def hash_file(
     """Hash one file's content (deleted files too), streamed."""
     target = open_target(file_system, path=path, inode=inode)
     digests = digest_chunks(iter_file_content(file_system, target), algorithms)
-    return FileHash(target.inode, target.path, target.deleted, target.size, digests)
+    damaged = file_system.image.damaged_sectors
+    return FileHash(target.inode, target.path, target.deleted, target.size, digests, damaged)

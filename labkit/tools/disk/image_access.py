@@ -17,6 +17,8 @@ import pyewf
 import pytsk3
 
 from labkit.errors import EvidenceError, ImageFormatError
+from labkit.tools.disk.ewf_chunk_checker import ChunkChecker
+from labkit.tools.disk.ewf_layout import SectorRange, read_layout
 
 EWF_SIGNATURE = b"EVF\x09\x0d\x0a\xff\x00"
 EWF2_SIGNATURE = b"EVF2\x0d\x0a\x81\x00"
@@ -73,17 +75,25 @@ class ImageSummary:
 
 
 class EwfImgInfo(pytsk3.Img_Info):
-    """A pytsk3 image backed by an open pyewf handle (the media, decompressed)."""
+    """A pytsk3 image backed by an open pyewf handle (the media, decompressed).
 
-    def __init__(self, handle: pyewf.handle) -> None:
+    pyewf gives zeros for a chunk whose checksum fails; every read also checks the
+    chunks it came from, so that such zeros are reported, not passed on as evidence.
+    """
+
+    def __init__(self, handle: pyewf.handle, checker: ChunkChecker) -> None:
         self._handle = handle
+        self.checker = checker
         super().__init__(url="", type=pytsk3.TSK_IMG_TYPE_EXTERNAL)
 
     def close(self) -> None:
+        self.checker.close()
         self._handle.close()
 
     def read(self, offset: int, size: int) -> bytes:
-        return self._handle.read_buffer_at_offset(size, offset)
+        data = self._handle.read_buffer_at_offset(size, offset)
+        self.checker.check_span(offset, len(data))
+        return data
 
     def get_size(self) -> int:
         return self._handle.get_media_size()
@@ -99,6 +109,13 @@ class DiskImage:
     @property
     def media_size(self) -> int:
         return self.summary.media_size
+
+    @property
+    def damaged_sectors(self) -> tuple[SectorRange, ...]:
+        """E01 sectors read so far whose chunk fails its checksum (libewf gave zeros for them)."""
+        if isinstance(self.tsk_image, EwfImgInfo):
+            return self.tsk_image.checker.damaged_sectors()
+        return ()
 
     def read(self, offset: int, size: int) -> bytes:
         """Bytes of the medium; a short or failed read is a corrupt image, not a crash."""
@@ -200,15 +217,22 @@ def _open_ewf(image_path: Path) -> DiskImage:
     try:
         metadata = _read_ewf_metadata(handle, segments)
         media_size = handle.get_media_size()
-        # A truncated segment still opens; its last chunks are what fail to read.
-        for offset in {0, max(media_size - metadata.bytes_per_sector, 0)}:
-            if len(handle.read_buffer_at_offset(metadata.bytes_per_sector, offset)) == 0 and media_size:
-                raise OSError(f"no data at offset {offset}")
+        geometry = (metadata.bytes_per_sector, handle.get_sectors_per_chunk(), metadata.number_of_sectors)
+        layout = read_layout(segments, image_path, geometry)
     except OSError as exc:
         handle.close()
         raise ImageFormatError(
             f"{image_path}: corrupt or truncated E01 (cannot read the media): {_first_clause(exc)}"
         ) from exc
+    except ImageFormatError:
+        handle.close()
+        raise
+    if layout.media_size != media_size:
+        handle.close()
+        raise ImageFormatError(
+            f"{image_path}: truncated or incomplete E01: the volume section declares {layout.media_size} "
+            f"bytes of media but libewf reads {media_size}"
+        )
     summary = ImageSummary(
         path=str(image_path),
         format=ImageFormat.EWF,
@@ -216,7 +240,7 @@ def _open_ewf(image_path: Path) -> DiskImage:
         file_size=sum(Path(segment).stat().st_size for segment in segments),
         ewf=metadata,
     )
-    return DiskImage(summary, EwfImgInfo(handle))
+    return DiskImage(summary, EwfImgInfo(handle, ChunkChecker(layout)))
 
 
 def _read_ewf_metadata(handle: pyewf.handle, segments: list[str]) -> EwfMetadata:

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from labkit.errors import EvidenceError, OutputExistsError, UsageError
+from labkit.tools.disk.allocation import cluster_allocated
 from labkit.tools.disk.content import data_runs, iter_file_content, open_target
+from labkit.tools.disk.entry_details import read_entry_details
 from labkit.tools.disk.file_system import FileSystem
 from labkit.tools.disk.listing import FileEntry, list_files
 from labkit.tools.disk.safe_names import NameRegistry, sanitise_component
@@ -48,9 +50,11 @@ _PARTIAL_PREFIX = ".labkit-partial-"
 class RecoveredFile:
     """One file written (or not: ``error`` says why), with where it came from.
 
-    ``first_cluster_owner`` is set for a deleted file that could not be recovered
-    whole: the path of the allocated file that now holds its first cluster (after a
-    move or rename, that is the same data under its new name).
+    ``first_cluster_owner`` is set for a deleted file whose first cluster is allocated
+    again: the path of the allocated file that now holds it (after a move or rename,
+    that is the same data under its new name). A larger file then cannot be recovered
+    whole (``error``); a file of one cluster or less IS written, as ``icat`` gives it,
+    but with the other file's bytes, and ``note`` says so.
     """
 
     image_path: str
@@ -62,6 +66,7 @@ class RecoveredFile:
     renamed: bool
     error: str | None
     first_cluster_owner: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ def recover_files(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
     try:
         staging.chmod(0o755)
-        results = _explain_failures(file_system, _write_all(file_system, entries, staging))
+        results = _explain_reused(file_system, _write_all(file_system, entries, staging))
         if target.exists():
             target.rmdir()
         staging.rename(target)
@@ -145,17 +150,22 @@ def _write_all(file_system: FileSystem, entries: list[FileEntry], staging: Path)
     return results
 
 
-def _explain_failures(file_system: FileSystem, results: list[RecoveredFile]) -> list[RecoveredFile]:
-    """Name the allocated file whose data starts where each unrecoverable deleted file starts.
+def _explain_reused(file_system: FileSystem, results: list[RecoveredFile]) -> list[RecoveredFile]:
+    """Name the allocated file that holds each deleted file's first cluster now.
 
-    TSK recovers a deleted FAT file only if its first cluster is free; otherwise it
-    gives just that one cluster, the other file's. Like ``ifind -d``, look it up.
+    TSK recovers a deleted FAT file from its first cluster on. If that cluster is in use
+    again it gives just that cluster, the other file's: an error for a larger file, and
+    for a file of one cluster or less a "recovery" of someone else's bytes. Like
+    ``ifind -d``, look the owner up.
     """
     starts: dict[int, int] = {}
     for result in results:
-        if result.deleted and result.error is not None:
-            runs = data_runs(open_target(file_system, inode=result.inode).tsk_file)
-            if runs:
+        if result.deleted:
+            target = open_target(file_system, inode=result.inode)
+            first_cluster = read_entry_details(file_system, result.inode, target.tsk_file).first_cluster
+            taken = bool(first_cluster) and cluster_allocated(file_system, first_cluster)  # type: ignore[arg-type]
+            runs = data_runs(target.tsk_file)
+            if runs and (taken or result.error is not None):
                 starts[result.inode] = runs[0].first_block
     if not starts:
         return results
@@ -167,12 +177,16 @@ def _explain_failures(file_system: FileSystem, results: list[RecoveredFile]) -> 
             for sector in starts.values():
                 if run.first_block <= sector < run.first_block + run.block_count:
                     owners.setdefault(sector, entry.path)
-    return [
-        dataclasses.replace(result, first_cluster_owner=owners.get(starts[result.inode]))
-        if result.inode in starts
-        else result
-        for result in results
-    ]
+    return [_with_owner(result, owners.get(starts[result.inode])) if result.inode in starts else result
+            for result in results]  # fmt: skip
+
+
+def _with_owner(result: RecoveredFile, owner: str | None) -> RecoveredFile:
+    note = None
+    if result.error is None:
+        holder = owner or "another file"
+        note = f"first cluster now belongs to {holder}: content is that file's, not the deleted file's"
+    return dataclasses.replace(result, first_cluster_owner=owner, note=note)
 
 
 def _output_directory(

@@ -73,8 +73,10 @@ def test_bad_targets_are_usage_errors(superfloppy) -> None:
             open_target(file_system, path="/nope.txt")
         with pytest.raises(UsageError, match="out of range"):
             open_target(file_system, inode=10**9)
-        with pytest.raises(UsageError, match="either a PATH"):
+        with pytest.raises(UsageError, match=r"name the file: give a PATH inside the image or -i INODE$"):
             open_target(file_system)
+        with pytest.raises(UsageError, match=r"either a PATH .* not both"):
+            open_target(file_system, path="/hello.txt", inode=3)
         with pytest.raises(UsageError, match="is a directory"):
             list(iter_file_content(file_system, open_target(file_system, path=f"/{CYRILLIC_DIR}")))
 

@@ -95,8 +95,9 @@ VOCABULARY = Vocabulary(
         (
             "1. Subject of the contract",
             (
-                "1.1. The Supplier shall deliver, and the Buyer shall accept and pay for, the following goods "
-                "(the \"Goods\"): {goods}, in the quantities and at the prices of the specification (Annex 1).",
+                "1.1. The Supplier shall deliver, and the Buyer shall accept and pay for, the "
+                'following goods (the "Goods"): {goods}, in the quantities and at the prices of the '
+                "specification (Annex 1).",
             ),
         ),
         (
@@ -120,13 +121,16 @@ VOCABULARY = Vocabulary(
             "4. Liability",
             ("4.1. For late payment the Buyer shall pay a penalty of 0.1% of the overdue amount per day.",),
         ),
-        ("5. Term", ("5.1. This contract enters into force when signed and remains in force until {until}.",)),
+        (
+            "5. Term",
+            ("5.1. This contract enters into force when signed and remains in force until {until}.",),
+        ),
     ),
     labels={
         "contract_title": "Supply Contract No. {number}",
         "contract_place": "{city}, {date}",
-        "contract_preamble": "{company} (the \"Supplier\"), represented by its Director {signatory}, acting "
-        "under its Charter, and {counterpart} (the \"Buyer\"), represented by its Director "
+        "contract_preamble": '{company} (the "Supplier"), represented by its Director {signatory}, acting '
+        'under its Charter, and {counterpart} (the "Buyer"), represented by its Director '
         "{counterpart_signatory}, acting under its Charter, have concluded this contract as follows.",
         "contract_parties": "6. Details and signatures of the parties",
         "reference": "Ref. No.",
