@@ -16,9 +16,29 @@ _SKIP = {"action", "type"}
 
 
 def _type_name(annotation: Any) -> str:
-    text = getattr(annotation, "__name__", None) if isinstance(annotation, type) else None
-    text = text or str(annotation)
-    return text.replace("typing.", "").replace("NoneType", "None").replace("labkit.story.", "")
+    """A readable, stable type name (no validator reprs, no memory addresses)."""
+    import types
+    import typing
+
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _type_name(args[0])
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join(_type_name(arg) for arg in args)
+    if origin is typing.Literal:
+        return " | ".join(repr(arg) for arg in args)
+    if origin is not None:
+        inner = ", ".join(_type_name(arg) for arg in args)
+        return (
+            f"{getattr(origin, '__name__', str(origin))}[{inner}]"
+            if inner
+            else getattr(origin, "__name__", "")
+        )
+    if annotation is type(None):
+        return "None"
+    if isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "")
 
 
 def _fields_table(model: type[BaseModel], skip: set[str] = _SKIP) -> list[str]:
