@@ -47,9 +47,14 @@ def _fields_table(model: type[BaseModel], skip: set[str] = _SKIP) -> list[str]:
         if name in skip:
             continue
         default = "required" if field.is_required() else repr(field.get_default(call_default_factory=True))
-        rows.append(
-            f"| `{name}` | `{_type_name(field.annotation)}` | {default} | {field.description or ''} |"
-        )
+        kind = _type_name(field.annotation).replace("|", "\\|")  # a bare | would split the table cell
+        cells = [
+            f"`{name}`",
+            f"`{kind}`",
+            default.replace("|", "\\|"),
+            (field.description or "").replace("|", "\\|"),
+        ]
+        rows.append("| " + " | ".join(cells) + " |")
     return rows
 
 
