@@ -98,6 +98,8 @@ class _BoundedEnvironment(SandboxedEnvironment):
 
 
 _ENV = _BoundedEnvironment(undefined=_Undefined, autoescape=False, keep_trailing_newline=True)
+
+
 def _shift(value: Any, duration: str) -> Any:
     """``{{ incident | shift('-2d') | date }}``: a datetime moved by a signed duration."""
     from labkit.scenario.time_expressions import TimeExpressionError, parse_duration
