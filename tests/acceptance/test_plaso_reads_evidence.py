@@ -41,11 +41,13 @@ def test_plaso_timeline_lists_planted_files_with_their_hashes(tmp_path: Path) ->
         ],
         check=True,
         capture_output=True,
+        cwd=tmp_path,  # plaso writes its logs into the working folder
     )
     subprocess.run(
         [_tool("psort"), "--status_view", "none", "-o", "l2tcsv", "-w", str(timeline), str(storage)],
         check=True,
         capture_output=True,
+        cwd=tmp_path,  # plaso writes its logs into the working folder
     )
     with timeline.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
