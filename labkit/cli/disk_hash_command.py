@@ -47,7 +47,8 @@ def hash_command(
     with tools.open_evidence(image, partition) as file_system:
         file_hash = tools.hash_file(file_system, path=path, inode=inode, algorithms=algorithms)
         warn_about_truncation(file_system)
-    _show(file_hash, as_json, plain, f"{file_hash.path or 'inode'} (inode {file_hash.inode})")
+    title = f"{file_hash.path} (inode {file_hash.inode})" if file_hash.path else f"inode {file_hash.inode}"
+    _show(file_hash, as_json, plain, title)
     if file_hash.damaged_sectors:
         raise EvidenceError(
             f"{image}: the digest of {file_hash.path or f'inode {file_hash.inode}'} is not the evidence's: "
