@@ -24,7 +24,7 @@ def render_briefing(scenario: Scenario, variant: Variant, book: FactBook, lang: 
     lines = [
         f"# {title}",
         "",
-        f"*{text(lang, 'level')}: {spec.level} · {text(lang, 'estimated')}: "
+        f"*{text(lang, 'level')}: {text(lang, spec.level)} · {text(lang, 'estimated')}: "
         f"{spec.estimated_minutes} {text(lang, 'minutes')}*",
         "",
         body,

@@ -22,6 +22,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "estimated": "Estimated time",
         "minutes": "minutes",
         "level": "Level",
+        "basic": "basic",
+        "advanced": "advanced",
         "timezone_note": "The suspect's computer kept local time in the zone {zone}.",
     },
     "ru": {
@@ -44,6 +46,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "estimated": "Ориентировочное время",
         "minutes": "минут",
         "level": "Уровень",
+        "basic": "базовый",
+        "advanced": "продвинутый",
         "timezone_note": "Компьютер подозреваемого вёл местное время в часовом поясе {zone}.",
     },
     "kk": {
@@ -66,6 +70,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "estimated": "Болжамды уақыт",
         "minutes": "минут",
         "level": "Деңгейі",
+        "basic": "базалық",
+        "advanced": "жетілдірілген",
         "timezone_note": "Күдіктінің компьютері {zone} уақыт белдеуіндегі жергілікті уақытты жүргізген.",
     },
 }

@@ -83,3 +83,8 @@ def test_a_failing_story_leaves_nothing(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 2, err
     assert err.count("\n") == 1 and "tiny.yaml" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.yaml"]
+
+
+def test_level_is_translated(lab: Path) -> None:
+    briefing = (lab / "case" / "briefing.md").read_text(encoding="utf-8")
+    assert "Деңгейі: базалық" in briefing
