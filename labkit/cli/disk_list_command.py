@@ -6,7 +6,7 @@ from datetime import tzinfo
 
 import click
 
-from labkit.cli.disk_options import IMAGE, JSON, PARTITION, PLAIN, TZ
+from labkit.cli.disk_options import CODEPAGE, IMAGE, JSON, PARTITION, PLAIN, TZ
 from labkit.cli.disk_render import OutputTable, emit_json, escape_controls, jsonable, show, use_plain
 from labkit.cli.disk_time_format import shown_time, time_basis, times_note, times_of, with_basis, zone_of
 from labkit.cli.disk_warnings import warn_about_damage, warn_about_truncation
@@ -23,6 +23,7 @@ _ATTRIBUTE_LETTERS = (("read-only", "R"), ("hidden", "H"), ("system", "S"), ("ar
 @click.option("-l", "--long", "long_format", is_flag=True, help="Add size and M/A/C/B times.")
 @PARTITION
 @TZ
+@CODEPAGE
 @PLAIN
 @JSON
 def list_command(
@@ -33,6 +34,7 @@ def list_command(
     long_format: bool,
     partition: int | None,
     zone_name: str | None,
+    codepage: str,
     plain: bool,
     as_json: bool,
 ) -> None:
@@ -45,7 +47,9 @@ def list_command(
     zone = zone_of(zone_name)
     with tools.open_evidence(image, partition) as file_system:
         warn_about_truncation(file_system)
-        entries = tools.list_files(file_system, path, recursive=recursive, deleted_only=deleted_only)
+        entries = tools.list_files(
+            file_system, path, recursive=recursive, deleted_only=deleted_only, codepage=codepage
+        )
         warn_about_damage(file_system.image)
     basis = time_basis([t for entry in entries for t in times_of(entry)], zone_name)
     if as_json:

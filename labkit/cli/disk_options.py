@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from labkit.tools.disk.fat_decoding import DEFAULT_OEM_CODE_PAGE, OEM_CODE_PAGES
+
 TZ_HELP = (
     "Zone the device's clock was set to (IANA name, e.g. Asia/Almaty). FAT stores the "
     "local wall-clock time of the computer that wrote it, with no zone: without --tz "
@@ -28,3 +30,12 @@ PLAIN = click.option(
 )
 TZ = click.option("--tz", "zone_name", default=None, metavar="ZONE", help=TZ_HELP)
 INODE = click.option("-i", "--inode", type=int, default=None, help="TSK metadata address (as ls shows it).")
+CODEPAGE = click.option(
+    "--codepage",
+    type=click.Choice(OEM_CODE_PAGES),
+    default=DEFAULT_OEM_CODE_PAGE,
+    show_default=True,
+    help="OEM code page the 8.3 short names were written in: FAT does not record it. "
+    "cp866 for Russian/Kazakh Windows, cp437 US, cp850 Western Europe, cp852 Central Europe. "
+    "(TSK's istat prints these bytes as '^'.)",
+)

@@ -6,7 +6,7 @@ from datetime import tzinfo
 
 import click
 
-from labkit.cli.disk_options import IMAGE, INODE, JSON, PARTITION, PLAIN, TZ
+from labkit.cli.disk_options import CODEPAGE, IMAGE, INODE, JSON, PARTITION, PLAIN, TZ
 from labkit.cli.disk_render import OutputTable, emit_json, jsonable, number_ranges, show, use_plain
 from labkit.cli.disk_time_format import shown_time, time_basis, times_note, times_of, with_basis, zone_of
 from labkit.cli.disk_warnings import warn_about_damage, warn_about_truncation
@@ -20,6 +20,7 @@ from labkit.tools.disk.timestamps import TimeBasis
 @INODE
 @PARTITION
 @TZ
+@CODEPAGE
 @PLAIN
 @JSON
 def stat(
@@ -28,6 +29,7 @@ def stat(
     inode: int | None,
     partition: int | None,
     zone_name: str | None,
+    codepage: str,
     plain: bool,
     as_json: bool,
 ) -> None:
@@ -35,7 +37,7 @@ def stat(
     zone = zone_of(zone_name)
     with tools.open_evidence(image, partition) as file_system:
         warn_about_truncation(file_system)
-        meta = tools.stat_file(file_system, path=path, inode=inode)
+        meta = tools.stat_file(file_system, path=path, inode=inode, codepage=codepage)
         warn_about_damage(file_system.image)
     basis = time_basis(times_of(meta), zone_name)
     if as_json:
@@ -50,7 +52,7 @@ def _rows(meta: tools.FileMetadata, zone: tzinfo | None, basis: TimeBasis) -> li
     state = ("allocated" if meta.allocated else "not allocated") + (", name deleted" if meta.deleted else "")
     rows = [
         ("path", meta.path or "(no name found: orphan)"),
-        ("short name", meta.short_name or ""),
+        ("short name", f"{meta.short_name} ({meta.short_name_codepage})" if meta.short_name else ""),
         ("state", state),
         ("type", "directory" if meta.is_directory else meta.type),
         ("size", str(meta.size)),

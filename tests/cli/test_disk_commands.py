@@ -365,3 +365,18 @@ def test_recover_marks_a_small_deleted_file_whose_cluster_was_reused(tmp_path: P
     assert written == icat(reused.path, 0, inode) == reused.owner_content[:500]
     code, out, err = _run(capsysbinary, "disk", "recover", reused.path, "--out", tmp_path / "t")
     assert code == 0 and note in out.decode() and err.count("\n") == 1 and note in err
+
+
+def test_stat_codepage_reads_cp866_short_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    image = disk_images.build_cp866_stick(tmp_path).path
+    inode = next(i for _, i, p, _ in fls(image, 0) if p == disk_images.CP866_LONG_NAME)
+    assert re.search(r"Name: (\S+)", istat(image, 0, inode)).group(1) == "^^^^^^~1.DOC"  # what TSK shows
+    assert main(["disk", "stat", str(image), "-i", str(inode), "--codepage", "cp866"]) == 0
+    assert _stat_rows(capsys.readouterr().out)["short name"] == "ДОГОВО~1.DOC (cp866)"
+    assert main(["disk", "stat", str(image), "-i", str(inode)]) == 0
+    assert _stat_rows(capsys.readouterr().out)["short name"] == "äÄâÄéÄ~1.DOC (cp437)"
+    meta = run_json(capsys, "disk", "stat", str(image), "-i", str(inode), "--codepage", "cp866")
+    assert (meta["short_name"], meta["short_name_codepage"]) == ("ДОГОВО~1.DOC", "cp866")
+    listed = run_json(capsys, "disk", "ls", str(image), "--codepage", "cp866")
+    assert {e["short_name"] for e in listed} >= {"ДОГОВО~1.DOC", "ЁЛКА.TXT"}
+    assert main(["disk", "stat", str(image), "-i", str(inode), "--codepage", "cp1251"]) == 2

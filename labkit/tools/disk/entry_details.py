@@ -10,7 +10,12 @@ from dataclasses import dataclass
 
 import pytsk3
 
-from labkit.tools.disk.fat_decoding import attribute_names, is_long_name_slot, short_name
+from labkit.tools.disk.fat_decoding import (
+    DEFAULT_OEM_CODE_PAGE,
+    attribute_names,
+    is_long_name_slot,
+    short_name,
+)
 from labkit.tools.disk.file_system import FileSystem
 from labkit.tools.disk.timestamps import FileTime, decode_fat_access_date, decode_fat_time, from_epoch
 
@@ -21,9 +26,13 @@ META_ALLOCATED = int(pytsk3.TSK_FS_META_FLAG_ALLOC)
 
 @dataclass(frozen=True)
 class EntryDetails:
-    """Short name, attributes and times of one entry (None where the format has none)."""
+    """Short name, attributes and times of one entry (None where the format has none).
+
+    ``short_name_codepage`` is the OEM code page the short name was read through.
+    """
 
     short_name: str | None
+    short_name_codepage: str | None
     attributes: tuple[str, ...]
     attribute_byte: int | None
     modified: FileTime | None
@@ -38,15 +47,21 @@ class EntryDetails:
         return "volume-label" in self.attributes
 
 
-NO_DETAILS = EntryDetails(None, (), None, None, None, None, None, None, None)
+NO_DETAILS = EntryDetails(None, None, (), None, None, None, None, None, None, None)
 
 
-def read_entry_details(file_system: FileSystem, inode: int, tsk_file: pytsk3.File | None) -> EntryDetails:
-    """FAT: decode the directory entry; other file systems: TSK's UTC times."""
+def read_entry_details(
+    file_system: FileSystem,
+    inode: int,
+    tsk_file: pytsk3.File | None,
+    codepage: str = DEFAULT_OEM_CODE_PAGE,
+) -> EntryDetails:
+    """FAT: decode the directory entry (8.3 name through ``codepage``); others: TSK's UTC times."""
     entry = file_system.read_directory_entry(inode)
     if entry is not None and not is_long_name_slot(entry.attributes):
         return EntryDetails(
-            short_name=short_name(entry.name),
+            short_name=short_name(entry.name, codepage),
+            short_name_codepage=codepage,
             attributes=attribute_names(entry.attributes),
             attribute_byte=entry.attributes,
             modified=decode_fat_time(entry.modify_date, entry.modify_time),
@@ -63,6 +78,7 @@ def read_entry_details(file_system: FileSystem, inode: int, tsk_file: pytsk3.Fil
         return NO_DETAILS
     return EntryDetails(
         short_name=None,
+        short_name_codepage=None,
         attributes=(),
         attribute_byte=None,
         modified=from_epoch(meta.mtime, meta.mtime_nano),

@@ -11,12 +11,13 @@ signature or 0x55AA marker is something to show the examiner, not to crash on.
 from __future__ import annotations
 
 import struct
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from construct import ConstructError, Container
 
-from labkit.errors import ImageFormatError
+from labkit.errors import ImageFormatError, UsageError
 from labkit.formats.fat_structures import (
     ATTRIBUTE_ARCHIVE,
     ATTRIBUTE_DIRECTORY,
@@ -38,6 +39,9 @@ DIRECTORY_ENTRY_SIZE = DirectoryEntry.sizeof()
 EXTENDED_BOOT_SIGNATURE_SERIAL_ONLY = 0x28  # DOS 4.0: serial, but no label or type text
 EXTENDED_BOOT_SIGNATURE = 0x29
 KANJI_LEAD_MARKER = 0x05  # stored in place of a real leading 0xE5
+#: OEM code pages 8.3 names are written in: US, Western Europe, Central Europe, Russian/Kazakh.
+OEM_CODE_PAGES: tuple[str, ...] = ("cp437", "cp850", "cp852", "cp866")
+DEFAULT_OEM_CODE_PAGE = "cp437"  # what DOS and Windows assume when nothing says otherwise
 
 _BOOT_SECTOR_FAT16 = tolerant(BootSectorFat16)
 _BOOT_SECTOR_FAT32 = tolerant(BootSectorFat32)
@@ -98,10 +102,28 @@ class BootSector:
         return (self.total_sectors - self.first_cluster_sector) // max(self.sectors_per_cluster, 1)
 
 
-def decode_oem_text(raw: bytes) -> str:
-    """Fixed-width OEM text as TSK shows it: trailing blanks dropped, non-ASCII as ``\\xNN``."""
+def decode_oem_text(raw: bytes, codepage: str | None = None) -> str:
+    """Fixed-width OEM text with trailing blanks dropped.
+
+    Nothing records which code page wrote a FAT volume, so the examiner names it
+    (``codepage``, one of :data:`OEM_CODE_PAGES`). Without one, every non-ASCII byte
+    is shown as ``\\xNN`` rather than guessed. Control bytes are always ``\\xNN``, so
+    that a hostile name cannot move the cursor or hide characters on a terminal.
+    """
+    if codepage is not None and codepage not in OEM_CODE_PAGES:
+        raise UsageError(f"unknown OEM code page {codepage!r}: use one of {', '.join(OEM_CODE_PAGES)}")
     text = raw.rstrip(b" \x00")
-    return "".join(chr(b) if 0x20 <= b < 0x7F else f"\\x{b:02x}" for b in text)
+    return "".join(_decode_oem_byte(byte, codepage) for byte in text)
+
+
+def _decode_oem_byte(byte: int, codepage: str | None) -> str:
+    if 0x20 <= byte < 0x7F:
+        return chr(byte)
+    if codepage is not None and byte > 0x7F:
+        char = bytes([byte]).decode(codepage, errors="replace")
+        if char != "\ufffd" and not unicodedata.category(char).startswith("C"):
+            return char
+    return f"\\x{byte:02x}"
 
 
 def parse_boot_sector(raw: bytes, where: str = "FAT volume") -> BootSector:
@@ -190,12 +212,16 @@ def attribute_names(attributes: int) -> tuple[str, ...]:
     return tuple(name for bit, name in ATTRIBUTE_NAMES if attributes & bit)
 
 
-def short_name(stored: bytes) -> str:
-    """The 11-byte 8.3 name as stored (a deleted entry's first byte shown as ``_``, like TSK)."""
+def short_name(stored: bytes, codepage: str = DEFAULT_OEM_CODE_PAGE) -> str:
+    """The 11-byte 8.3 name as stored, its OEM bytes read through ``codepage``.
+
+    A deleted entry's first byte (0xE5) is shown as ``_``, like TSK; a leading 0x05
+    stands for a real 0xE5 (a valid first letter in cp866 and the Kanji code pages).
+    """
     if stored[:1] == bytes([DELETED_MARKER]):
         stored = b"_" + stored[1:]
     elif stored[:1] == bytes([KANJI_LEAD_MARKER]):
         stored = bytes([DELETED_MARKER]) + stored[1:]
-    base = decode_oem_text(stored[:8])
-    extension = decode_oem_text(stored[8:11])
+    base = decode_oem_text(stored[:8], codepage)
+    extension = decode_oem_text(stored[8:11], codepage)
     return f"{base}.{extension}" if extension else base

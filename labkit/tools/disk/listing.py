@@ -11,6 +11,7 @@ from labkit.tools.disk.entry_details import (
     read_entry_details,
     type_letters,
 )
+from labkit.tools.disk.fat_decoding import DEFAULT_OEM_CODE_PAGE
 from labkit.tools.disk.file_system import NAME_TYPE_VIRTUAL_DIRECTORY, DirectoryItem, FileSystem, join_path
 from labkit.tools.disk.timestamps import FileTime
 
@@ -25,13 +26,15 @@ class FileEntry:
     contain ``/`` or be ``..``, so ``path`` is for people, ``components`` for code.
     ``inode`` is TSK's metadata address (use it with ``-i``, istat, icat); ``deleted``
     means the name is unallocated (fls' ``*``); ``reallocated`` that its metadata has
-    since been reused by another file.
+    since been reused by another file. ``short_name_codepage`` is the OEM code page
+    the 8.3 name was read through (None: no 8.3 name).
     """
 
     path: str
     components: tuple[str, ...]
     name: str
     short_name: str | None
+    short_name_codepage: str | None
     inode: int
     type: str
     is_directory: bool
@@ -48,21 +51,27 @@ class FileEntry:
 
 
 def list_files(
-    file_system: FileSystem, path: str = "/", *, recursive: bool = False, deleted_only: bool = False
+    file_system: FileSystem,
+    path: str = "/",
+    *,
+    recursive: bool = False,
+    deleted_only: bool = False,
+    codepage: str = DEFAULT_OEM_CODE_PAGE,
 ) -> list[FileEntry]:
     """Entries under ``path`` in on-disk order (depth first with ``recursive``, like ``fls -r``).
 
     A file path lists just that file. Deleted directories are descended into as far as
     their clusters still hold entries; a directory reached twice is not walked again.
+    8.3 names are read through the OEM ``codepage`` (FAT does not record which).
     """
     names, item = file_system.resolve_path(path)
     if item is not None and not item.is_directory:
-        entries = [make_entry(file_system, item, names)]
+        entries = [make_entry(file_system, item, names, codepage)]
     else:
         directory = item.tsk_file if item else file_system.open_inode(file_system.root_inode)
         start = item.inode if item else file_system.root_inode
         entries = []
-        _walk(file_system, directory, names, recursive, {start}, entries)
+        _walk(file_system, directory, names, recursive, {start}, entries, codepage)
     if deleted_only:
         entries = [entry for entry in entries if entry.deleted]
     return entries
@@ -75,24 +84,31 @@ def _walk(
     recursive: bool,
     visited: set[int],
     out: list[FileEntry],
+    codepage: str,
 ) -> None:
     for item in file_system.iter_directory(directory):
-        entry = make_entry(file_system, item, (*parents, item.name))
+        entry = make_entry(file_system, item, (*parents, item.name), codepage)
         out.append(entry)
         if recursive and item.is_directory and item.inode not in visited:
             visited.add(item.inode)
-            _walk(file_system, item.tsk_file, entry.components, recursive, visited, out)
+            _walk(file_system, item.tsk_file, entry.components, recursive, visited, out, codepage)
 
 
-def make_entry(file_system: FileSystem, item: DirectoryItem, names: tuple[str, ...]) -> FileEntry:
+def make_entry(
+    file_system: FileSystem,
+    item: DirectoryItem,
+    names: tuple[str, ...],
+    codepage: str = DEFAULT_OEM_CODE_PAGE,
+) -> FileEntry:
     """Combine TSK's view of a name with the directory entry's own fields."""
-    details: EntryDetails = read_entry_details(file_system, item.inode, item.tsk_file)
+    details: EntryDetails = read_entry_details(file_system, item.inode, item.tsk_file, codepage)
     allocated_meta = metadata_allocated(item.tsk_file)
     return FileEntry(
         path=join_path(names),
         components=names,
         name=item.name,
         short_name=details.short_name,
+        short_name_codepage=details.short_name_codepage,
         inode=item.inode,
         type=type_letters(item.name_type, item.tsk_file),
         is_directory=item.is_directory,

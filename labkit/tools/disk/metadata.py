@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from labkit.tools.disk.allocation import cluster_allocated
 from labkit.tools.disk.content import DataRun, data_runs, open_target, slack_size
 from labkit.tools.disk.entry_details import metadata_allocated, read_entry_details, type_letters
+from labkit.tools.disk.fat_decoding import DEFAULT_OEM_CODE_PAGE
 from labkit.tools.disk.file_system import FileSystem
 from labkit.tools.disk.listing import list_files
 from labkit.tools.disk.timestamps import FileTime
@@ -34,12 +35,14 @@ class FileMetadata:
     ``sectors`` are relative to the start of the file system (istat's numbering);
     ``first_image_sector`` shifts them to the whole image (add it for blkcat on the image).
     ``first_cluster_allocated`` is the FAT's status of that cluster now (None: not FAT).
+    ``short_name_codepage`` is the OEM code page the 8.3 name was read through (None: no 8.3 name).
     """
 
     inode: int
     path: str | None
     name: str | None
     short_name: str | None
+    short_name_codepage: str | None
     type: str
     is_directory: bool
     allocated: bool
@@ -61,11 +64,21 @@ class FileMetadata:
     note: str | None
 
 
-def stat_file(file_system: FileSystem, path: str | None = None, inode: int | None = None) -> FileMetadata:
-    """Metadata of the file named by ``path`` or ``inode`` (its name is looked up for an inode)."""
+def stat_file(
+    file_system: FileSystem,
+    path: str | None = None,
+    inode: int | None = None,
+    *,
+    codepage: str = DEFAULT_OEM_CODE_PAGE,
+) -> FileMetadata:
+    """Metadata of the file named by ``path`` or ``inode`` (its name is looked up for an inode).
+
+    ``codepage`` is the OEM code page of the 8.3 name: FAT does not record it, so the
+    examiner chooses (cp866 for a stick written on Russian or Kazakh Windows).
+    """
     target = open_target(file_system, path=path, inode=inode)
     shown_path = target.path if target.path is not None else _find_path(file_system, target.inode)
-    details = read_entry_details(file_system, target.inode, target.tsk_file)
+    details = read_entry_details(file_system, target.inode, target.tsk_file, codepage)
     runs = data_runs(target.tsk_file)
     name_deleted = target.deleted if target.path is not None else not metadata_allocated(target.tsk_file)
     first_cluster_allocated = (
@@ -76,6 +89,7 @@ def stat_file(file_system: FileSystem, path: str | None = None, inode: int | Non
         path=shown_path,
         name=shown_path.rsplit("/", 1)[-1] if shown_path and shown_path != "/" else shown_path,
         short_name=details.short_name,
+        short_name_codepage=details.short_name_codepage,
         type=type_letters(None, target.tsk_file).split("/")[1],
         is_directory=target.is_directory,
         allocated=bool(metadata_allocated(target.tsk_file)),

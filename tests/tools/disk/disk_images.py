@@ -6,6 +6,7 @@ MBR entries are packed by hand here (16 bytes); GPT comes from sgdisk.
 
 from __future__ import annotations
 
+import os
 import struct
 import subprocess
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ BIG_CONTENT = bytes(range(256)) * 100  # 25600 bytes
 SLACK_FILL = b"\xab" * 4096
 CYRILLIC_DIR = "Документы"
 CYRILLIC_FILE = "Отчёт за март.docx"
+CP866_LONG_NAME = "Договор поставки.doc"  # mtools stores the 8.3 alias ДОГОВО~1.DOC
+CP866_SHORT_ONLY = "ЁЛКА.TXT"  # a valid 8.3 name in cp866: no long-name slots at all
 HOSTILE_PLACEHOLDER = "qwertyuiop"  # patched into "../../evil" (same length)
 
 
@@ -56,6 +59,24 @@ def build_superfloppy(tmp: Path, name: str = "stick.dd") -> FatFixture:
     image = tmp / name
     run("mkfs.fat", "-C", "-F", "16", "-s", "2", "-n", "STICK", "-i", "1234ABCD", image, 8 * 1024)
     populate(image, 0, tmp)
+    return FatFixture(image, 0)
+
+
+def build_cp866_stick(tmp: Path) -> FatFixture:
+    """FAT16 superfloppy whose 8.3 names mtools wrote in cp866, as Russian/Kazakh Windows does."""
+    image = tmp / "cp866.dd"
+    run("mkfs.fat", "-C", "-F", "16", "-s", "2", "-n", "STICK", "-i", "1234ABCD", image, 8 * 1024)
+    config = tmp / "mtoolsrc"
+    config.write_text("default_codepage=866\n")
+    source = tmp / "contract.bin"
+    source.write_bytes(b"contract\n")
+    for name in (CP866_LONG_NAME, CP866_SHORT_ONLY):
+        subprocess.run(
+            ["mcopy", "-i", str(image), str(source), f"::/{name}"],
+            check=True,
+            capture_output=True,
+            env={"PATH": os.environ["PATH"], "LC_ALL": "C.UTF-8", "MTOOLSRC": str(config)},  # names are UTF-8
+        )
     return FatFixture(image, 0)
 
 

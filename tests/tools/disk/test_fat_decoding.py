@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from datetime import UTC
+from pathlib import Path
 
+import disk_images
 import pytest
-from tsk_reference import istat, tsk
+from tsk_reference import fls, istat, tsk
 
-from labkit.errors import ImageFormatError
+from labkit.errors import ImageFormatError, UsageError
 from labkit.tools.disk.entry_details import read_entry_details
 from labkit.tools.disk.fat_decoding import (
     BOOT_SECTOR_SIZE,
     attribute_names,
+    decode_oem_text,
     parse_boot_sector,
     parse_directory_entry,
     short_name,
 )
 from labkit.tools.disk.file_system import open_evidence
 from labkit.tools.disk.file_system_info import describe_file_system
+from labkit.tools.disk.listing import list_files
+from labkit.tools.disk.metadata import stat_file
 
 EXTENDED_SIGNATURE_OFFSET_FAT16 = 38
 
@@ -91,7 +97,47 @@ def test_entry_times_names_and_attributes_match_istat(superfloppy) -> None:
 def test_short_name_markers_and_attribute_words() -> None:
     assert short_name(b"HELLO   TXT") == "HELLO.TXT"
     assert short_name(b"\xe5ELLO   TXT") == "_ELLO.TXT"  # deleted, shown as TSK shows it
-    assert short_name(b"\x05ELLO   TXT") == "\\xe5ELLO.TXT"  # 0x05 stands for a real 0xE5
+    assert short_name(b"\x05ELLO   TXT") == "\u03c3ELLO.TXT"  # 0x05 stands for a real 0xE5: cp437 sigma
+    assert short_name(b"\x05\x8b\x85\x81    TXT", "cp866") == "хЛЕБ.TXT"  # ... cp866 small ha
+    assert short_name(b"\xe5\x8b\x85\x81    TXT", "cp866") == "_ЛЕБ.TXT"  # deleted stays "_"
     assert short_name(b"README     ") == "README"
     assert attribute_names(0x22) == ("hidden", "archive")
     assert attribute_names(0x0F) == ("long-name-slot",)
+
+
+def test_oem_text_escapes_controls_and_rejects_unknown_code_pages() -> None:
+    assert decode_oem_text(b"A\x07\x8e  ") == "A\\x07\\x8e"  # no code page: nothing guessed
+    assert decode_oem_text(b"A\x07\x8e", "cp866") == "A\\x07О"  # a control byte never reaches a terminal
+    assert decode_oem_text(b"\x8e", "cp850") == "Ä" and decode_oem_text(b"\x8e", "cp852") == "Ä"
+    with pytest.raises(UsageError, match="unknown OEM code page 'cp1251'"):
+        decode_oem_text(b"X", "cp1251")
+
+
+@pytest.fixture(scope="module")
+def cp866_stick(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return disk_images.build_cp866_stick(tmp_path_factory.mktemp("cp866")).path
+
+
+def _raw_short_name(image: Path, inode: int) -> bytes:
+    """The 11 stored 8.3 bytes, cut out with dd at the entry fsstat and TSK's numbering locate."""
+    root_sector = int(re.search(r"\*\* Root Directory: (\d+)", str(tsk("fsstat", image))).group(1))
+    offset = root_sector * 512 + (inode - 3) * 32  # TSK: inode 3 is the first root entry
+    command = ["dd", f"if={image}", "bs=1", f"skip={offset}", "count=11", "status=none"]
+    return subprocess.run(command, check=True, capture_output=True).stdout
+
+
+def test_cp866_short_names_read_through_the_chosen_code_page(cp866_stick: Path) -> None:
+    inodes = {path: inode for _, inode, path, _ in fls(cp866_stick, 0)}
+    alias_inode, bare_inode = inodes[disk_images.CP866_LONG_NAME], inodes["^^^^.TXT"]  # TSK: '^' per byte
+    assert _raw_short_name(cp866_stick, alias_inode) == "ДОГОВО~1DOC".encode("cp866")
+    assert _raw_short_name(cp866_stick, bare_inode) == "ЁЛКА    TXT".encode("cp866")
+    assert re.search(r"Name: (\S+)", istat(cp866_stick, 0, alias_inode)).group(1) == "^^^^^^~1.DOC"
+    with open_evidence(cp866_stick) as file_system:
+        russian = stat_file(file_system, inode=alias_inode, codepage="cp866")
+        default = stat_file(file_system, inode=alias_inode)
+        listed = {e.inode: e for e in list_files(file_system, codepage="cp866")}
+    assert (russian.short_name, russian.short_name_codepage) == ("ДОГОВО~1.DOC", "cp866")
+    assert (default.short_name, default.short_name_codepage) == ("äÄâÄéÄ~1.DOC", "cp437")
+    assert default.short_name == "ДОГОВО~1.DOC".encode("cp866").decode("cp437")
+    assert listed[bare_inode].short_name == disk_images.CP866_SHORT_ONLY
+    assert listed[alias_inode].name == disk_images.CP866_LONG_NAME  # the long name is UTF-16: no code page
