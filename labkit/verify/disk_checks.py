@@ -92,6 +92,11 @@ def observe_file_fact(evidence: DiskEvidence, facts: dict[str, Any], field: str)
         iso = istat_time_to_iso(raw)
         return Observation(iso[:10] if field == "accessed" else iso, "istat -z")
     if field == "short_name":
+        # TSK prints OEM bytes above 0x7F as '^': compare in that form, keep the key's spelling.
+        expected = str(facts["short_name"])
+        masked = "".join(c if ord(c) < 0x80 else "^" for c in expected)
+        if info.name != expected and info.name == masked:
+            return Observation(expected, "istat (non-ASCII short-name bytes shown as ^)")
         return Observation(info.name, "istat")
     if field == "size":
         return Observation(info.size, "istat")
