@@ -176,13 +176,11 @@ def observe_disk_fact(image: Path, offset_sectors: int, field: str) -> Observati
 
 
 def _media_hash(image: Path, algorithm: str) -> str:
-    from labkit.verify.media import open_media
+    from labkit.hashing import digest_chunks
+    from labkit.tools.disk.image_access import open_image
 
-    digest = hashlib.new(algorithm)
-    with open_media(image) as media:
-        while chunk := media.read(4 * 1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
+    with open_image(image) as media:
+        return digest_chunks(media.iter_media(), (algorithm,))[algorithm]
 
 
 def _magic(content: bytes) -> str:

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from labkit.verify.media import open_media
+from labkit.tools.disk.image_access import open_image
 
 _CHUNK = 4 * 1024 * 1024
 
@@ -17,14 +17,8 @@ def check_volume_with_fsck(image: Path, offset_sectors: int) -> tuple[bool, str]
     """Run ``fsck.fat -n`` on the volume (copied out of the image, since fsck.fat takes no offset)."""
     if not shutil.which("fsck.fat"):
         return False, "fsck.fat is not installed (Debian package dosfstools)"
-    with tempfile.NamedTemporaryFile(suffix=".vol") as volume, open_media(image) as media:
-        remaining = offset_sectors * 512
-        while remaining:
-            skipped = media.read(min(_CHUNK, remaining))
-            if not skipped:
-                break
-            remaining -= len(skipped)
-        while chunk := media.read(_CHUNK):
+    with tempfile.NamedTemporaryFile(suffix=".vol") as volume, open_image(image) as media:
+        for chunk in media.iter_media(_CHUNK, start=offset_sectors * 512):
             if chunk.count(0) == len(chunk):
                 volume.seek(len(chunk), 1)
             else:
@@ -45,8 +39,6 @@ def check_volume_with_fsck(image: Path, offset_sectors: int) -> tuple[bool, str]
 def pytsk3_file_sha256(image: Path, offset_sectors: int, inode: int) -> str | None:
     """SHA-256 of a file's content read through pytsk3 (deleted files included)."""
     import pytsk3
-
-    from labkit.tools.disk.image_access import open_image
 
     with open_image(image) as img:
         fs = pytsk3.FS_Info(img.tsk_image, offset=offset_sectors * 512)

@@ -17,10 +17,10 @@ import pyewf
 import pytsk3
 
 from labkit.errors import EvidenceError, ImageFormatError
+from labkit.formats.ewf_structures import EVF_SIGNATURE
 from labkit.tools.disk.ewf_chunk_checker import ChunkChecker
 from labkit.tools.disk.ewf_layout import SectorRange, read_layout
 
-EWF_SIGNATURE = b"EVF\x09\x0d\x0a\xff\x00"
 EWF2_SIGNATURE = b"EVF2\x0d\x0a\x81\x00"
 DEFAULT_CHUNK_SIZE = 1024 * 1024
 
@@ -134,9 +134,9 @@ class DiskImage:
             raise EvidenceError(f"{self.summary.path}: short read at offset {offset} (image truncated?)")
         return data
 
-    def iter_media(self, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[bytes]:
-        """The whole medium in order, chunk by chunk (for hashing)."""
-        for offset in range(0, self.media_size, chunk_size):
+    def iter_media(self, chunk_size: int = DEFAULT_CHUNK_SIZE, *, start: int = 0) -> Iterator[bytes]:
+        """The medium from ``start`` to its end, in order, chunk by chunk (for hashing or copying out)."""
+        for offset in range(start, self.media_size, chunk_size):
             yield self.read(offset, min(chunk_size, self.media_size - offset))
 
     def close(self) -> None:
@@ -158,7 +158,7 @@ def detect_image_format(path: str | Path) -> ImageFormat:
         head = stream.read(16)
     if not head:
         raise ImageFormatError(f"{image_path}: file is empty, not a disk image")
-    if head.startswith(EWF_SIGNATURE):
+    if head.startswith(EVF_SIGNATURE):
         return ImageFormat.EWF
     if head.startswith(EWF2_SIGNATURE):
         raise ImageFormatError(f"{image_path}: EWF2 (Ex01) is not supported; export it to E01 or raw")
