@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,6 +12,7 @@ from zoneinfo import ZoneInfo
 from labkit.evidence.disk.fat import FatAttributes, FatTimes, FatVolume
 from labkit.evidence.disk.partition_table import PartitionSpec
 from labkit.evidence.disk.raw_image import RawDiskImage
+from labkit.hashing import EVIDENCE_ALGORITHMS, digest_chunks
 from labkit.scenario.model import DiskSpec
 from labkit.story.base import ActionFailed
 from labkit.story.driver_profiles import (
@@ -40,7 +40,9 @@ class FileRecord:
 
 
 def digests(data: bytes) -> tuple[str, str, str]:
-    return hashlib.md5(data).hexdigest(), hashlib.sha1(data).hexdigest(), hashlib.sha256(data).hexdigest()
+    """MD5, SHA-1 and SHA-256 of planted content (the evidence algorithms)."""
+    values = digest_chunks([data], EVIDENCE_ALGORITHMS)
+    return values["md5"], values["sha1"], values["sha256"]
 
 
 def _key(path: str) -> str:

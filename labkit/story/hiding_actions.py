@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from labkit.story.base import ActionFailed
 from labkit.story.content import ContentSpec, render_content
 from labkit.story.context import StoryContext
+from labkit.story.disk_runtime import DiskRuntime
 from labkit.story.file_actions import DiskAction
 
 HIDDEN_FACTS = (
@@ -49,22 +50,39 @@ class HideInSlack(DiskAction):
         except ValueError as exc:
             raise ActionFailed(str(exc)) from None
         entry = disk.volume.entry(record.handle)
-        offset = disk.partition.offset + placement.offset
-        return {
-            "disk": disk.spec.id,
-            "host_path": entry.path,
-            "host_inode": entry.inode,
-            "offset": offset,
-            "sector": placement.offset // 512,
-            "cluster": entry.clusters[-1] if entry.clusters else None,
-            "length": len(content.data),
-            "text": text_or_none(content.data),
-            "sha256": hashlib.sha256(content.data).hexdigest(),
-            "at": when.isoformat(),
-        }
+        cluster = entry.clusters[-1] if entry.clusters else None
+        return hidden_data_facts(
+            disk, content.data, placement.offset, cluster, when, host_path=entry.path, host_inode=entry.inode
+        )
 
 
-def text_or_none(data: bytes) -> str | None:
+def hidden_data_facts(
+    disk: DiskRuntime,
+    data: bytes,
+    volume_offset: int,
+    cluster: int | None,
+    when: datetime,
+    *,
+    host_path: str | None = None,
+    host_inode: int | None = None,
+) -> dict[str, Any]:
+    """The facts of hidden bytes (HIDDEN_FACTS): where they are, absolute in the image and as the
+    file system's sector (what TSK's blkcat takes), and what they are."""
+    return {
+        "disk": disk.spec.id,
+        "host_path": host_path,
+        "host_inode": host_inode,
+        "offset": disk.partition.offset + volume_offset,
+        "sector": volume_offset // 512,
+        "cluster": cluster,
+        "length": len(data),
+        "text": _text_or_none(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "at": when.isoformat(),
+    }
+
+
+def _text_or_none(data: bytes) -> str | None:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

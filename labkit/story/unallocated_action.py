@@ -8,7 +8,6 @@ that every module in ``labkit/story`` is imported there.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -18,7 +17,7 @@ from labkit.story.base import ActionFailed
 from labkit.story.content import ContentSpec, render_content
 from labkit.story.context import StoryContext
 from labkit.story.file_actions import DiskAction
-from labkit.story.hiding_actions import HIDDEN_FACTS, text_or_none
+from labkit.story.hiding_actions import HIDDEN_FACTS, hidden_data_facts
 
 
 class HideInUnallocated(DiskAction):  # DiskAction adds `disk:`; plain actions subclass Action
@@ -51,17 +50,7 @@ class HideInUnallocated(DiskAction):  # DiskAction adds `disk:`; plain actions s
         except ValueError as exc:
             # ActionFailed becomes a ScenarioError located at this timeline entry.
             raise ActionFailed(str(exc)) from None
-        # Record what was really written: offsets are absolute in the image, sectors are
-        # relative to the file system (what TSK's blkcat takes), so verify can read them back.
-        return {
-            "disk": disk.spec.id,
-            "host_path": None,
-            "host_inode": None,
-            "offset": disk.partition.offset + placement.offset,
-            "sector": placement.offset // 512,
-            "cluster": placement.clusters[0] if placement.clusters else None,
-            "length": len(content.data),
-            "text": text_or_none(content.data),
-            "sha256": hashlib.sha256(content.data).hexdigest(),
-            "at": when.isoformat(),
-        }
+        # Record what was really written (offsets absolute in the image, sectors relative to
+        # the file system) so verify can read it back with TSK.
+        cluster = placement.clusters[0] if placement.clusters else None
+        return hidden_data_facts(disk, content.data, placement.offset, cluster, when)
