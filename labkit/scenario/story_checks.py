@@ -23,14 +23,6 @@ if TYPE_CHECKING:
     from labkit.scenario.loader import Scenario
     from labkit.scenario.variant import Variant
 
-# How the bundled file actions change a disk's namespace. An action not listed here that names a
-# 'path' stops the replay for its disk (it may create files this module does not know about).
-CREATES = {"file.create", "file.copy_in", "dir.create"}
-REMOVES = {"file.delete", "file.wipe"}
-MOVES = {"file.rename"}
-DISGUISES = {"file.disguise"}
-USES = {"file.modify", "file.set_attributes", "file.set_times", "file.hide_in_slack"}
-
 
 def check_contents(scenario: Scenario, values: dict[str, Any]) -> None:
     """Validate every planted content with its templates filled in."""
@@ -128,26 +120,26 @@ def check_paths(scenario: Scenario, variant: Variant) -> None:
         if disk_id in stopped or disk_id not in live:
             continue
         files = live[disk_id]
-        name = action.action
+        # Each action declares what it does to its path (Action.path_effect); an action that names a
+        # path without declaring it stops the replay for its disk (it may create files unknown here).
+        effect = type(action).path_effect
         path = render_template(action.path, variant.values)
         where: list[str | int] = ["timeline", item.index, "path"]
-        if name in CREATES:
+        if effect == "create":
             _check_names(scenario, where, path)
             _refuse_existing(scenario, where, path, files, disk_id)
             _add(files, path, item.index)
-        elif name in REMOVES | MOVES | DISGUISES | USES:
+        elif effect is not None:
             _require(scenario, where, path, files, disk_id, action.action, variant.seed)
-            if name in REMOVES:
+            if effect == "remove":
                 _drop(files, path)
-            elif name in MOVES:
+            elif effect == "move":
                 target = render_template(action.to, variant.values)
                 _check_names(scenario, ["timeline", item.index, "to"], target)
                 _refuse_existing(scenario, ["timeline", item.index, "to"], target, files, disk_id)
                 _move(files, path, target, item.index)
-            elif name in DISGUISES:
-                folder, _, file_name = path.rpartition("/")
-                stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
-                target = f"{folder}/{stem}.{str(action.extension).lstrip('.')}"
+            elif effect == "disguise":
+                target = action.target_path(path)
                 _refuse_existing(scenario, ["timeline", item.index, "extension"], target, files, disk_id)
                 _move(files, path, target, item.index)
         else:

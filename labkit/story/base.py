@@ -10,7 +10,7 @@ an error. ``labkit/story/unallocated_action.py`` is the commented template to co
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from labkit.story.context import StoryContext
 
 ACTIONS: Registry[type[Action]] = Registry("action")
+
+PathEffect = Literal["create", "remove", "move", "disguise", "use"]
 
 
 class Action(BaseModel):
@@ -38,6 +40,9 @@ class Action(BaseModel):
     media: ClassVar[tuple[str, ...]] = ()
     #: Fact fields this action records under its id (checked when questions are loaded).
     fact_fields: ClassVar[tuple[str, ...]] = ()
+    #: What the action does to the file at its ``path``, so a scenario is checked before any byte is
+    #: written: "create", "remove", "move" (to ``to``), "disguise" (new extension), "use" (must exist).
+    path_effect: ClassVar[PathEffect | None] = None
 
     action: str
     id: str | None = Field(None, pattern=r"^[a-z][a-z0-9_]*$")

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from labkit.evidence.disk.fat import FatAttributes, FatTimes
 from labkit.scenario.time_expressions import TimeExpressionError, evaluate, parse_duration
-from labkit.story.base import Action, ActionFailed
+from labkit.story.base import Action, ActionFailed, PathEffect
 from labkit.story.content import ContentSpec, render_content
 from labkit.story.context import StoryContext
 
@@ -103,6 +103,7 @@ class CreateFile(DiskAction):
     """Create a file with text, bytes or a generated realistic document."""
 
     action_name: ClassVar[str] = "file.create"
+    path_effect: ClassVar[PathEffect | None] = "create"
     media: ClassVar[tuple[str, ...]] = ("disk",)
     fact_fields: ClassVar[tuple[str, ...]] = FILE_FACTS
     path: str
@@ -163,6 +164,7 @@ class CopyIn(CreateFile):
 
 class MakeDirectory(DiskAction):
     action_name: ClassVar[str] = "dir.create"
+    path_effect: ClassVar[PathEffect | None] = "create"
     media: ClassVar[tuple[str, ...]] = ("disk",)
     fact_fields: ClassVar[tuple[str, ...]] = FILE_FACTS
     path: str
@@ -178,6 +180,7 @@ class ModifyFile(DiskAction):
     """Replace a file's content (the modification time becomes the action's time)."""
 
     action_name: ClassVar[str] = "file.modify"
+    path_effect: ClassVar[PathEffect | None] = "use"
     media: ClassVar[tuple[str, ...]] = ("disk",)
     fact_fields: ClassVar[tuple[str, ...]] = FILE_FACTS
     path: str
@@ -203,6 +206,7 @@ class RenameFile(DiskAction):
     """Rename or move a file (times are kept, as Windows and Linux do)."""
 
     action_name: ClassVar[str] = "file.rename"
+    path_effect: ClassVar[PathEffect | None] = "move"
     media: ClassVar[tuple[str, ...]] = ("disk",)
     fact_fields: ClassVar[tuple[str, ...]] = FILE_FACTS
     path: str
@@ -219,18 +223,23 @@ class DisguiseFile(DiskAction):
     """Give a file an extension that lies about its content (keeps name stem and folder)."""
 
     action_name: ClassVar[str] = "file.disguise"
+    path_effect: ClassVar[PathEffect | None] = "disguise"
     media: ClassVar[tuple[str, ...]] = ("disk",)
     fact_fields: ClassVar[tuple[str, ...]] = FILE_FACTS
     path: str
     extension: str = Field(pattern=r"^\.?[A-Za-z0-9]{1,8}$")
 
+    def target_path(self, path: str) -> str:
+        """``path`` with its extension replaced (same folder, same stem)."""
+        folder, _, name = path.rpartition("/")
+        stem = name.rsplit(".", 1)[0] if "." in name else name
+        return f"{folder}/{stem}.{self.extension.lstrip('.')}"
+
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         disk = ctx.disk(self.disk)
         path = ctx.render(self.path)
         record = disk.lookup(path)
-        folder, _, name = path.rpartition("/")
-        stem = name.rsplit(".", 1)[0] if "." in name else name
-        disk.rename(record, f"{folder}/{stem}.{self.extension.lstrip('.')}", ctx.local(when, self.disk))
+        disk.rename(record, self.target_path(path), ctx.local(when, self.disk))
         return self._file_facts(ctx, record, when)
 
 
@@ -238,6 +247,7 @@ class DeleteFile(DiskAction):
     """Delete a file: its entry is marked deleted, its data stays in unallocated clusters."""
 
     action_name: ClassVar[str] = "file.delete"
+    path_effect: ClassVar[PathEffect | None] = "remove"
     media: ClassVar[tuple[str, ...]] = ("disk",)
     fact_fields: ClassVar[tuple[str, ...]] = FILE_FACTS
     path: str
@@ -259,6 +269,7 @@ class WipeFile(DeleteFile):
 
 class SetAttributes(DiskAction):
     action_name: ClassVar[str] = "file.set_attributes"
+    path_effect: ClassVar[PathEffect | None] = "use"
     media: ClassVar[tuple[str, ...]] = ("disk",)
     fact_fields: ClassVar[tuple[str, ...]] = FILE_FACTS
     path: str
@@ -285,6 +296,7 @@ class SetTimes(DiskAction):
     """Set timestamps explicitly (what 'timestomping' tools do)."""
 
     action_name: ClassVar[str] = "file.set_times"
+    path_effect: ClassVar[PathEffect | None] = "use"
     media: ClassVar[tuple[str, ...]] = ("disk",)
     fact_fields: ClassVar[tuple[str, ...]] = FILE_FACTS
     path: str

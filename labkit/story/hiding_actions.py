@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 from typing import Any, ClassVar
 
-from labkit.story.base import ActionFailed
+from labkit.story.base import ActionFailed, PathEffect
 from labkit.story.content import ContentSpec, render_content
 from labkit.story.context import StoryContext
 from labkit.story.disk_runtime import DiskRuntime
@@ -30,6 +30,7 @@ class HideInSlack(DiskAction):
     """Write data into the slack of a file's last cluster (after its end of file)."""
 
     action_name: ClassVar[str] = "file.hide_in_slack"
+    path_effect: ClassVar[PathEffect | None] = "use"
     media: ClassVar[tuple[str, ...]] = ("disk",)
     fact_fields: ClassVar[tuple[str, ...]] = HIDDEN_FACTS
     path: str

@@ -43,3 +43,11 @@ def test_a_duplicate_action_name_is_an_error() -> None:
 
         class Again(Action):
             action_name: ClassVar[str] = "file.create"
+
+
+def test_every_action_naming_a_path_declares_its_effect() -> None:
+    # story_checks replays paths from these declarations; an undeclared one would stop the replay.
+    for name in ACTIONS.names():
+        cls = ACTIONS.get(name)
+        if "path" in cls.model_fields:
+            assert cls.path_effect is not None, name
