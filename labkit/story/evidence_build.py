@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from labkit import __version__
 from labkit.errors import EvidenceError
@@ -44,9 +45,9 @@ def _build_disk(
     disk: DiskSpec,
     first: datetime | None,
 ) -> None:
-    zone = _zone(host.timezone)
+    zone = ZoneInfo(host.timezone)
     rng = rng_for(variant.seed, "format", disk.id)
-    start = first or evaluate("2026-01-01", variables={}, zone=zone)
+    start = first or reference_time(zone)
     formatted = (start - timedelta(days=rng.randrange(20, 400), seconds=rng.randrange(86400))).astimezone(
         zone
     )
@@ -107,7 +108,7 @@ def finish_disks(
                         acquisition.at, variables=variant.values, zone=scenario.zone, previous=last
                     )
                 else:
-                    acquired = (last or formatted_fallback(scenario)) + timedelta(days=1)
+                    acquired = (last or reference_time(scenario.zone)) + timedelta(days=1)
             except TimeExpressionError as exc:
                 host_index = scenario.spec.hosts.index(host)
                 raise scenario.error_at(
@@ -135,12 +136,6 @@ def finish_disks(
         book.record(disk.id, ("disk",), facts)
 
 
-def _zone(name: str):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
-
-
-def formatted_fallback(scenario: Scenario):
-    """A fixed reference time for stories without actions."""
-    return evaluate("2026-01-01", variables={}, zone=scenario.zone)
+def reference_time(zone: ZoneInfo) -> datetime:
+    """A fixed time for stories without actions, so their evidence is still reproducible."""
+    return datetime(2026, 1, 1, tzinfo=zone)
