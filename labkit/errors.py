@@ -105,3 +105,16 @@ class GradingError(LabkitError):
 
 class OutputExistsError(UsageError):
     """The output path exists and would be overwritten."""
+
+
+class PayloadValueError(EvidenceError, ValueError):
+    """A value a network protocol cannot carry (a DNS label over 63 octets, CR/LF in an FTP argument...).
+
+    Also a ValueError, as the pure payload builders promise; the story layer re-raises
+    it located at the scenario action that supplied the value.
+    """
+
+
+class CaptureFormatError(ImageFormatError):
+    """A packet capture is not pcap/pcapng or is damaged; the message names the file, the byte offset,
+    the frame number where that is known, what is wrong and what to do."""

@@ -25,6 +25,7 @@ from labkit.story import ActionFailed
 from labkit.story.context import StoryContext
 from labkit.story.evidence_build import build_disks, finish_disks
 from labkit.story.facts import FactBook
+from labkit.story.network_build import build_network, finish_network
 
 KEY_FILE = "key.json"
 FACTS_FILE = "facts.json"
@@ -78,6 +79,8 @@ def _case_id(book: FactBook) -> str:
     for owner in sorted(book.facts):
         if "image_sha256" in book.facts[owner]:
             digest.update(f"{owner}:{book.facts[owner]['image_sha256']}\n".encode())
+        elif owner in book.captures:
+            digest.update(f"{owner}:{book.facts[owner]['sha256']}\n".encode())
     return digest.hexdigest()[:10]
 
 
@@ -123,6 +126,7 @@ def build_variant(scenario: Scenario, seed: int | str, root: Path, *, lang: str)
     ctx = StoryContext(seed, variant.values, scenario.zone, scenario.spec.languages)
     book = FactBook()
     build_disks(scenario, variant, ctx, work_dir)
+    build_network(scenario, variant, ctx)
     for item in variant.schedule:
         try:
             facts = item.action.apply(ctx, item.when)
@@ -140,6 +144,7 @@ def build_variant(scenario: Scenario, seed: int | str, root: Path, *, lang: str)
             book.record(item.action.id or f"#{item.index}", type(item.action).media, facts)
     book.resolve_files(ctx)
     finish_disks(scenario, variant, ctx, book, work_dir, evidence_dir)
+    finish_network(scenario, ctx, book, evidence_dir)
     shutil.rmtree(work_dir)
     key = resolve_key(scenario, variant, book)
     key.case_id = _case_id(book)

@@ -52,7 +52,7 @@ def resolve_key(scenario: Scenario, variant: Variant, book: FactBook) -> AnswerK
         elif q.type == "integer":
             options["tolerance"] = q.tolerance or 0
         elif q.type == "hash":
-            options["algorithm"] = HASH_FIELDS.get(field.rsplit(".", 1)[-1])
+            options["algorithm"] = _hash_algorithm(field.rsplit(".", 1)[-1])
         elif q.type == "path":
             options["case_sensitive"] = bool(q.case_sensitive)
         elif q.type == "text":
@@ -100,4 +100,14 @@ def _match_choice(value: Any, choices: list[str]) -> str | None:
     for choice in choices:
         if str(value).casefold() == choice.casefold():
             return choice
+    return None
+
+
+def _hash_algorithm(field: str) -> str | None:
+    """``sha256``, ``image_md5``, ``object_sha256``, ``attachment_sha1``... name their algorithm."""
+    if field in HASH_FIELDS:
+        return HASH_FIELDS[field]
+    for algorithm in ("sha256", "sha1", "md5"):
+        if field.endswith(f"_{algorithm}"):
+            return algorithm
     return None

@@ -44,6 +44,9 @@ def dry_run(scenario: Scenario) -> Variant:
             if disk.acquisition is not None:
                 _walk(scenario, [*where, "acquisition"], disk.acquisition.model_dump(exclude={"at"}), values)
                 _check_acquisition(scenario, variant, [*where, "acquisition", "at"], disk.acquisition.at)
+    for h, host in enumerate(spec.hosts):
+        if host.network is not None:
+            _check_network_identity(scenario, h, values)
     for i, action in enumerate(scenario.actions):
         _walk(scenario, ["timeline", i], action.model_dump(exclude_none=True), values)
     check_contents(scenario, values)
@@ -98,3 +101,25 @@ def _check_acquisition(scenario: Scenario, variant: Variant, where: list[str | i
             f"{last.isoformat()} (in the variant of seed {variant.seed})",
             hint="acquire the disk after the last action, e.g. 'at: +1d'",
         )
+
+
+def _check_network_identity(scenario: Scenario, index: int, values: dict[str, Any]) -> None:
+    """Render a host's addresses and names the way generation will, and check what comes out."""
+    from random import Random
+
+    from labkit.story.network_hosts import AddressProblem, make_host
+
+    host = scenario.spec.hosts[index]
+    where: list[str | int] = ["hosts", index, "network"]
+    network = host.network
+    assert network is not None
+    texts = network.model_dump(include={"ipv4", "ipv6", "mac", "gateway", "dns"}, exclude_none=True)
+    for key, text in texts.items():
+        render_at(scenario, [*where, key], text, values)
+    for n, name in enumerate(network.names):
+        render_at(scenario, [*where, "names", n], name, values)
+    try:
+        make_host(host, lambda text: render_template(text, values), Random(0))
+    except AddressProblem as exc:
+        field, _, message = str(exc).partition(": ")
+        raise scenario.error_at(["hosts", index, *field.split(".")], message) from None

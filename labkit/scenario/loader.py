@@ -164,16 +164,64 @@ def _check_disks(scenario: Scenario) -> None:
                 raise source.error([*where, *field], message, hint=hint)
             if disk.acquisition is not None:
                 _check_base(scenario, [*where, "acquisition", "at"], disk.acquisition.at)
-    if not seen:
+    if not seen and scenario.spec.network is None:
         raise source.error(
             ["hosts"],
-            "no host has a disk: there is no evidence to generate",
-            hint="add 'disks:' with at least one disk to a host",
+            "no host has a disk and there is no 'network:' capture: there is no evidence to generate",
+            hint="add 'disks:' to a host, or a 'network:' section with a capture point",
         )
+    _check_network(scenario, seen)
+
+
+def _check_network(scenario: Scenario, disk_ids: set[str]) -> None:
+    """Capture ids are unique, mirror LAN hosts, and do not clash with disk ids."""
+    source = scenario.source
+    spec = scenario.spec.network
+    networked = {h.id: h for h in scenario.spec.hosts if h.network is not None}
+    if spec is None:
+        return
+    if not networked:
+        raise source.error(
+            ["network"],
+            "no host has a 'network:' identity, so no capture can see anything",
+            hint="give hosts 'network: {ipv4: 192.168.10.23/24, gateway: 192.168.10.1}'",
+        )
+    seen: set[str] = set()
+    lan_hosts = [h for h, host in networked.items() if host.network and host.network.gateway]
+    for index, capture in enumerate(spec.captures):
+        where: list[str | int] = ["network", "captures", index]
+        if capture.id in seen or capture.id in disk_ids:
+            raise source.error(
+                [*where, "id"],
+                f"id {capture.id!r} is already used by another capture or a disk",
+                hint="give each capture its own id",
+            )
+        seen.add(capture.id)
+        for h, host_id in enumerate(capture.hosts):
+            if host_id not in lan_hosts:
+                raise source.error(
+                    [*where, "hosts", h],
+                    f"{host_id!r} is not a LAN host (a host with 'network.gateway')",
+                    hint=did_you_mean(host_id, lan_hosts) or f"LAN hosts: {', '.join(lan_hosts) or '(none)'}",
+                )
+        if not capture.hosts and not lan_hosts:
+            raise source.error(
+                [*where, "hosts"],
+                "no host is on the captured LAN (a host with 'network.gateway')",
+                hint="give the hosts whose traffic is captured a gateway",
+            )
+        for field in ("start", "end"):
+            value = getattr(capture, field)
+            if value is not None:
+                _check_base(scenario, [*where, field], value)
 
 
 def _disk_ids(scenario: Scenario) -> list[str]:
     return [disk.id for _, disk in scenario.disks()]
+
+
+def _capture_ids(scenario: Scenario) -> list[str]:
+    return [c.id for c in scenario.spec.network.captures] if scenario.spec.network else []
 
 
 def _check_timeline(scenario: Scenario) -> None:
@@ -189,8 +237,18 @@ def _check_timeline(scenario: Scenario) -> None:
                     f"id {action.id!r} is already used by timeline[{seen[action.id]}]",
                     hint="give each action its own id",
                 )
-            if action.id in disk_ids or action.id in scenario.variables:
-                kind = "a disk" if action.id in disk_ids else "a variable"
+            if (
+                action.id in disk_ids
+                or action.id in scenario.variables
+                or action.id in _capture_ids(scenario)
+            ):
+                kind = (
+                    "a disk"
+                    if action.id in disk_ids
+                    else "a variable"
+                    if action.id in scenario.variables
+                    else "a capture"
+                )
                 raise source.error(
                     [*where, "id"],
                     f"id {action.id!r} is already the id of {kind}",
@@ -203,6 +261,23 @@ def _check_timeline(scenario: Scenario) -> None:
                     [*where, "disk"],
                     f"unknown disk {disk_id!r}",
                     hint=did_you_mean(disk_id, disk_ids) or f"disks: {', '.join(disk_ids)}",
+                )
+        host_refs = getattr(action, "host_refs", None)
+        if host_refs is not None:
+            networked = [h.id for h in scenario.spec.hosts if h.network is not None]
+            for field, host_id in host_refs():
+                if host_id not in networked:
+                    raise source.error(
+                        [*where, field],
+                        f"{host_id!r} is not a host with a 'network:' identity",
+                        hint=did_you_mean(host_id, networked)
+                        or f"networked hosts: {', '.join(networked) or '(none)'}",
+                    )
+            if scenario.spec.network is None:
+                raise source.error(
+                    where,
+                    f"{action.action} needs a 'network:' section with a capture point",
+                    hint="add network: {captures: [{id: office_tap}]}",
                 )
         if (
             "disk" in type(action).model_fields

@@ -12,16 +12,15 @@ import re
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from labkit.i18n import SUPPORTED_LANGUAGES
+from labkit.scenario.model_base import IDENTIFIER, LocalizedText, Strict
+from labkit.scenario.network_model import NetworkIdentitySpec, NetworkSpec
 from labkit.scenario.time_expressions import TimeExpressionError, parse_time_expression
 
 FORMAT_VERSION = 1
-IDENTIFIER = r"^[a-z][a-z0-9_]*$"
 SCENARIO_ID = r"^[a-z0-9][a-z0-9-]*$"
-
-LocalizedText = str | dict[str, str]
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|TiB|KB|MB|GB|TB)?\s*$", re.IGNORECASE)
 _UNITS = {
@@ -50,10 +49,6 @@ def parse_size(value: int | str) -> int:
     if size != size or size > 2**64:  # NaN cannot happen, but inf can: '9' * 400
         raise ValueError("this size is far too large")
     return int(size)
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
 
 _LANGUAGE_ALIASES = {"kz": "kk", "qq": "kk", "kaz": "kk", "rus": "ru", "eng": "en", "ua": "ru"}
@@ -168,6 +163,7 @@ class HostSpec(Strict):
     os: str = Field("", description="e.g. 'Windows 10' or 'Ubuntu 24.04': picks how the FAT driver writes")
     timezone: str = "UTC"
     disks: list[DiskSpec] = Field(default_factory=list)
+    network: NetworkIdentitySpec | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -215,6 +211,7 @@ class ScenarioSpec(Strict):
     briefing: LocalizedText
     variables: dict[str, dict[str, Any]] = Field(default_factory=dict)
     hosts: list[HostSpec] = Field(min_length=1)
+    network: NetworkSpec | None = None
     timeline: list[dict[str, Any]] = Field(default_factory=list)
     questions: list[QuestionSpec] = Field(min_length=1)
 

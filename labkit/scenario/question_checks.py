@@ -34,6 +34,18 @@ DISK_FACTS = (
     "acquired",
     "indexer_volume_guid",
 )
+#: Facts every capture point records about its file.
+CAPTURE_FACTS = (
+    "file_name",
+    "format",
+    "packets",
+    "first_packet",
+    "last_packet",
+    "md5",
+    "sha1",
+    "sha256",
+    "hosts",
+)
 #: Disk facts recorded only for E01 images.
 E01_ONLY_FACTS = ("acquired",)
 
@@ -110,8 +122,11 @@ def _check_answer(
             value=answer,
             hint="e.g. ledger.sha256 (an action's id) or usb.serial (a disk's id)",
         )
+    captures = [c.id for c in scenario.spec.network.captures] if scenario.spec.network else []
     if owner in disks:
         fields: tuple[str, ...] = DISK_FACTS
+    elif owner in captures:
+        fields = CAPTURE_FACTS
     elif owner in action_ids:
         fields = type(action_ids[owner]).fact_fields
         if not fields:
@@ -121,10 +136,10 @@ def _check_answer(
                 hint="ask about an action that plants something",
             )
     else:
-        known = [*action_ids, *disks]
+        known = [*action_ids, *disks, *captures]
         raise scenario.error_at(
             where,
-            f"no action or disk has the id {owner!r}",
+            f"no action, disk or capture has the id {owner!r}",
             hint=did_you_mean(owner, known)
             or f"ids: {', '.join(known) or '(none)'}; give the action an 'id:'",
         )

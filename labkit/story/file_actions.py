@@ -124,6 +124,8 @@ class CreateFile(DiskAction):
         attributes = self.attributes.fat() if self.attributes else None
         record = disk.create(ctx.render(self.path), content.data, times, attributes, content.true_type)
         record.extra["meta"] = content.metadata
+        if self.id:
+            ctx.payloads[self.id] = content.data
         return self._file_facts(ctx, record, when)
 
 
@@ -199,6 +201,8 @@ class ModifyFile(DiskAction):
         )
         disk.modify(record, content.data, times, content.true_type)
         record.extra["meta"] = content.metadata
+        if self.id:
+            ctx.payloads[self.id] = content.data
         return self._file_facts(ctx, record, when)
 
 

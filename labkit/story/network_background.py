@@ -1,0 +1,134 @@
+"""Background traffic: what an office LAN carries anyway, so the story's packets must be found, not listed.
+
+Per mirrored LAN host, events arrive as a seeded Poisson process over the capture window: DNS lookups of
+common sites, TLS sessions to them (SNI, opaque records), NTP synchronisation. They are rendered in time
+order as the story advances (before each action, the background up to its time), so ephemeral ports and
+DNS caches evolve as they would on a real host.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from labkit.story.internet_sites import NTP_SERVERS, SITES, address_in
+
+if TYPE_CHECKING:
+    from labkit.story.network_hosts import NetHost
+    from labkit.story.network_runtime import CapturePoint, NetworkRuntime
+
+HOUR_US = 3_600_000_000
+
+
+@dataclass(order=True)
+class _Event:
+    at_us: int
+    order: int
+    kind: str = field(compare=False)
+    host_id: str = field(compare=False)
+
+
+class Background:
+    """The pending background events of every mirrored host, rendered lazily in time order."""
+
+    def __init__(self, runtime: NetworkRuntime) -> None:
+        self.runtime = runtime
+        self.queue: list[_Event] = []
+        self.counter = 0
+        self.streams: dict[tuple[str, str], object] = {}
+        self.next_times: dict[tuple[str, str], int] = {}
+        self.rates: dict[tuple[str, str], float] = {}
+        self.window_end: dict[str, int | None] = {}
+        for point in runtime.points:
+            spec = point.spec.background
+            for host_id in sorted(point.hosts):
+                if any(host_id in p.hosts for p in runtime.points[: runtime.points.index(point)]):
+                    continue  # planned by the first capture point that mirrors the host
+                self.window_end[host_id] = point.end_us
+                for kind, per_hour in (
+                    ("dns", spec.dns_lookups),
+                    ("https", spec.https_sessions),
+                    ("ntp", 1.0 if spec.ntp else 0.0),
+                ):
+                    if per_hour > 0:
+                        self._plan(point, host_id, kind, float(per_hour))
+                if spec.arp:
+                    self._plan(point, host_id, "arp", 12.0)
+
+    def _plan(self, point: CapturePoint, host_id: str, kind: str, per_hour: float) -> None:
+        key = (host_id, kind)
+        self.rates[key] = per_hour
+        rng = self.runtime.rng_for("background", host_id, kind)
+        self.streams[key] = rng
+        first = point.start_us + int(rng.random() * HOUR_US / per_hour)
+        self._push(first, kind, host_id)
+
+    def _push(self, at_us: int, kind: str, host_id: str) -> None:
+        self.counter += 1
+        heapq.heappush(self.queue, _Event(at_us, self.counter, kind, host_id))
+
+    def run_until(self, until_us: int | None) -> None:
+        """Render every event before ``until_us`` (None: to the end of each capture window)."""
+        while self.queue:
+            event = self.queue[0]
+            limit = until_us if until_us is not None else self._end(event.host_id)
+            if limit is None or event.at_us >= limit:
+                if until_us is None:
+                    heapq.heappop(self.queue)
+                    continue
+                return
+            heapq.heappop(self.queue)
+            self._render(event)
+            rng = self.streams[(event.host_id, event.kind)]
+            gap = rng.expovariate(self.rates[(event.host_id, event.kind)] / HOUR_US)  # type: ignore[attr-defined]
+            self._push(event.at_us + max(1_000_000, int(gap)), event.kind, event.host_id)
+
+    def _end(self, host_id: str) -> int | None:
+        end = self.window_end.get(host_id)
+        if end is not None:
+            return end
+        points = [p for p in self.runtime.points if host_id in p.hosts]
+        return max(self.runtime.capture_window(p)[1] for p in points)
+
+    def _render(self, event: _Event) -> None:
+        host = self.runtime.hosts[event.host_id]
+        rng = self.streams[(event.host_id, event.kind)]
+        label = f"bg:{event.host_id}:{event.kind}:{event.at_us}"
+        if event.kind == "dns":
+            site = SITES[rng.randrange(len(SITES))]  # type: ignore[attr-defined]
+            self.runtime.lookup(host, site.name, event.at_us, label, story=False)
+        elif event.kind == "https":
+            site = SITES[rng.randrange(len(SITES))]  # type: ignore[attr-defined]
+            from labkit.story.network_sessions import tls_session
+
+            tls_session(self.runtime, host, site.name, event.at_us, label, story=False)
+        elif event.kind == "ntp":
+            self._ntp(host, event.at_us, label)
+        elif event.kind == "arp":
+            self.runtime.arp(host, event.at_us)
+
+    def _ntp(self, host: NetHost, at_us: int, label: str) -> None:
+        from labkit.evidence.network.protocols import ntp
+        from labkit.story.network_runtime import from_us
+
+        name, block = NTP_SERVERS["windows" if host.stack.family == "windows" else "linux"]
+        lookup = self.runtime.lookup(host, name, at_us, label, story=False)
+        server = self.runtime.remote(address_in(block, self.runtime.seed_label, name), name)
+        points = [p for p in self.runtime.points if host.id in p.hosts]
+        rng = self.runtime.rng_for("ntp", label)
+        start = lookup.end_us + 200 + rng.randrange(2000)
+        client_port = 123 if host.stack.family == "windows" else host.ephemeral_port(rng)
+        flow = self.runtime.udp(host, self.runtime.endpoint(server), client_port, 123, start, points)
+        sent = from_us(start)
+        request = ntp.ntp_request(sent, rng=rng)
+        flow.send("client", request, at_us=start)
+        reply_at = start + server.rtt_us + rng.randrange(50, 400)
+        response = ntp.ntp_response(
+            request,
+            receive=from_us(start + server.rtt_us // 2),
+            transmit=from_us(reply_at - server.rtt_us // 2),
+            reference=from_us(start - rng.randrange(60_000_000, 900_000_000)),
+            rng=rng,
+        )
+        flow.send("server", response, at_us=reply_at)
