@@ -25,7 +25,7 @@ from labkit.story import ActionFailed
 from labkit.story.context import StoryContext
 from labkit.story.evidence_build import build_disks, finish_disks
 from labkit.story.facts import FactBook
-from labkit.story.network_build import build_network, finish_network
+from labkit.story.network.build import build_network, finish_network
 
 KEY_FILE = "key.json"
 FACTS_FILE = "facts.json"

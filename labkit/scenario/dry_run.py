@@ -107,7 +107,7 @@ def _check_network_identity(scenario: Scenario, index: int, values: dict[str, An
     """Render a host's addresses and names the way generation will, and check what comes out."""
     from random import Random
 
-    from labkit.story.network_hosts import AddressProblem, make_host
+    from labkit.story.network.hosts import AddressProblem, make_host
 
     host = scenario.spec.hosts[index]
     where: list[str | int] = ["hosts", index, "network"]

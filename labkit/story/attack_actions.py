@@ -14,12 +14,12 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
-from labkit.scenario.time_expressions import TimeExpressionError, parse_duration
 from labkit.errors import EvidenceError
+from labkit.scenario.time_expressions import TimeExpressionError, parse_duration
 from labkit.story.base import ActionFailed
 from labkit.story.context import StoryContext
-from labkit.story.network_base import NetworkAction, PayloadSpec
-from labkit.story.network_runtime import to_us
+from labkit.story.network.action_base import NetworkAction, PayloadSpec
+from labkit.story.network.runtime import to_us
 
 
 class SshBruteForce(NetworkAction):
@@ -57,8 +57,8 @@ class SshBruteForce(NetworkAction):
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         from labkit.evidence.network.protocols import ssh
         from labkit.evidence.network.protocols.ssh_implementations import HYDRA_LIBSSH, OPENSSH_UBUNTU_SERVER
-        from labkit.story.network_runtime import from_us
-        from labkit.story.network_sessions import run_script
+        from labkit.story.network.runtime import from_us
+        from labkit.story.network.sessions import run_script
 
         runtime = self.network(ctx)
         attacker, target = self.client(ctx), runtime.host(self.target)
@@ -150,7 +150,7 @@ class SynScan(NetworkAction):
     _ports = field_validator("ports")(lambda cls, v: (_ports(v), v)[1])
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
-        from labkit.story.network_runtime import from_us
+        from labkit.story.network.runtime import from_us
 
         runtime = self.network(ctx)
         scanner, target = self.client(ctx), runtime.host(self.target)
@@ -237,7 +237,7 @@ class DnsTunnel(NetworkAction):
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         from labkit.evidence.network.protocols import dns_tunnel
         from labkit.evidence.network.protocols.dns import DnsRecord
-        from labkit.story.network_runtime import from_us
+        from labkit.story.network.runtime import from_us
 
         runtime = self.network(ctx)
         client = self.client(ctx)

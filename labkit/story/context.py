@@ -22,7 +22,7 @@ class StoryContext:
     zone: ZoneInfo
     languages: list[str]
     disks: dict[str, DiskRuntime] = field(default_factory=dict)
-    #: The network runtime (labkit.story.network_runtime.NetworkRuntime) when the scenario has captures.
+    #: The network runtime (labkit.story.network.runtime.NetworkRuntime) when the scenario has captures.
     network: Any = None
     #: Bytes each action with an id wrote (a file, a download), for actions that send them on.
     payloads: dict[str, bytes] = field(default_factory=dict)

@@ -35,7 +35,7 @@ class FactBook:
 
     def resolve_network(self) -> None:
         """Replace frame and stream handles by the numbers Wireshark shows (after captures are written)."""
-        from labkit.story.network_runtime import resolve_refs
+        from labkit.story.network.runtime import resolve_refs
 
         for owner, facts in self.facts.items():
             self.facts[owner] = resolve_refs(facts)

@@ -9,14 +9,14 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from labkit.story.context import StoryContext
-from labkit.story.network_base import (
+from labkit.story.network.action_base import (
     CONNECTION_FACTS,
     NetworkAction,
     PayloadSpec,
     connection_facts,
     open_connection,
 )
-from labkit.story.network_runtime import from_us, to_us
+from labkit.story.network.runtime import from_us, to_us
 
 
 def _digests(data: bytes) -> dict[str, Any]:
@@ -67,7 +67,7 @@ class FtpTransfer(NetworkAction):
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         from labkit.evidence.network.protocols import ftp
         from labkit.evidence.network.protocols.ftp_servers import FILEZILLA_SERVER, PROFTPD, VSFTPD
-        from labkit.story.network_sessions import run_script
+        from labkit.story.network.sessions import run_script
 
         FTP_SERVERS = {"vsftpd": VSFTPD, "proftpd": PROFTPD, "filezilla": FILEZILLA_SERVER}
         FTP_CLIENTS = {"ftplib": ftp.FTPLIB, "filezilla": ftp.FILEZILLA, "command_line": ftp.COMMAND_LINE}
@@ -186,7 +186,7 @@ class SmtpSend(NetworkAction):
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         from labkit.evidence.network.protocols import mime, smtp
-        from labkit.story.network_sessions import run_script
+        from labkit.story.network.sessions import run_script
 
         runtime = self.network(ctx)
         client, server = self.client(ctx), runtime.host(self.server)

@@ -18,8 +18,8 @@ from labkit.story.base import ActionFailed, PathEffect
 from labkit.story.content import ContentSpec, render_content
 from labkit.story.context import StoryContext
 from labkit.story.file_actions import FILE_FACTS
-from labkit.story.network_base import CONNECTION_FACTS, NetworkAction, PayloadSpec, connection_facts
-from labkit.story.network_runtime import from_us, to_us
+from labkit.story.network.action_base import CONNECTION_FACTS, NetworkAction, PayloadSpec, connection_facts
+from labkit.story.network.runtime import from_us, to_us
 
 
 class DnsLookup(NetworkAction):
@@ -346,7 +346,7 @@ class TlsConnect(NetworkAction):
     download: int = Field(20_000, ge=0, le=512 * 1024 * 1024)
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
-        from labkit.story.network_sessions import tls_session
+        from labkit.story.network.sessions import tls_session
 
         runtime = self.network(ctx)
         client = self.client(ctx)

@@ -12,7 +12,7 @@ from labkit.story import ACTIONS, Action
 
 
 def test_every_story_module_is_imported_by_the_package() -> None:
-    infrastructure = {"base", "context", "content", "disk_runtime", "facts", "evidence_build"}
+    infrastructure = {"base", "context", "content", "disk_runtime", "facts", "evidence_build", "network"}
     modules = {m.name for m in pkgutil.iter_modules(labkit.story.__path__)} - infrastructure
     for name in modules:
         assert hasattr(labkit.story, name), f"labkit/story/__init__.py does not import {name}"

@@ -47,6 +47,10 @@ class Interface:
         return link_type_name(self.link_type)
 
 
+#: The "interface" of a pcapng record that is not a packet (custom, systemd journal, sysdig block).
+NOT_A_PACKET = Interface(-1, -1, 0, 6, "record that is not a packet")
+
+
 @dataclass(frozen=True)
 class FileFacts:
     """The container: format and version, byte order, and what a pcapng section header says."""

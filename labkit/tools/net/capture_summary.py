@@ -76,6 +76,7 @@ class CaptureSummary:
     bytes_on_wire: int
     bytes_captured: int
     frames_cut_by_snaplen: int
+    records_not_packets: int  # pcapng custom/systemd/sysdig blocks: Wireshark numbers them as frames
     incomplete_ip_datagrams: int
     tcp_conversations: int
     udp_conversations: int
@@ -228,6 +229,7 @@ def _build(report: PassReport, listener: SummaryListener, sha256: str) -> Captur
         bytes_on_wire=report.wire_bytes,
         bytes_captured=report.captured_bytes,
         frames_cut_by_snaplen=listener.cut,
+        records_not_packets=listener.per_interface[-1],
         incomplete_ip_datagrams=report.fragments_incomplete,
         tcp_conversations=sum(c.counted for c in tracker.tcp_conversations),
         udp_conversations=sum(c.counted for c in tracker.udp_conversations),

@@ -69,6 +69,8 @@ def decode(raw: RawPacket, fragments: FragmentReassembler) -> Packet:
         family = min(struct.unpack_from("<I", data)[0], struct.unpack_from(">I", data)[0])
         ethertype = ETHERTYPE_IPV4 if family == 2 else ETHERTYPE_IPV6 if family in (*_BSD_INET6, 10) else 0
         _network(packet, ethertype, data, 4, fragments)
+    elif link == -1:
+        packet.problem = "a pcapng record that is not a packet (custom, systemd journal or sysdig block)"
     elif link not in (1, 113, 276, 0, 101, 12, 14, 228, 229):
         packet.problem = f"link type {link} is not decoded"
     else:

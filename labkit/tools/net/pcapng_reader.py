@@ -4,7 +4,9 @@ Each block is ``type, total length, body, total length``. A Section Header Block
 the byte order and starts a new list of interfaces; each Interface Description Block
 adds one (link type, snapshot length, ``if_tsresol``, ``if_tsoffset``); Enhanced,
 Simple and obsolete Packet Blocks are frames, numbered in file order as Wireshark
-does; every other block (statistics, name resolution, secrets, custom) is skipped.
+does. Custom, systemd-journal and sysdig blocks are frames too in Wireshark (records
+that are not packets): they are counted, with no interface, so later frame numbers
+agree. Every other block (statistics, name resolution, secrets) is skipped.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from labkit.tools.net.capture_damage import damaged
-from labkit.tools.net.capture_records import ABSOLUTE_MAX_PACKET, FileFacts, Interface, RawPacket, Truncation
+from labkit.tools.net.capture_records import (
+    ABSOLUTE_MAX_PACKET,
+    NOT_A_PACKET,
+    FileFacts,
+    Interface,
+    RawPacket,
+    Truncation,
+)
 
 SECTION_HEADER = 0x0A0D0D0A
 BYTE_ORDER_MAGIC = 0x1A2B3C4D
@@ -23,6 +32,10 @@ OBSOLETE_PACKET = 2
 SIMPLE_PACKET = 3
 ENHANCED_PACKET = 6
 _PACKET_BLOCKS = (ENHANCED_PACKET, SIMPLE_PACKET, OBSOLETE_PACKET)
+#: Blocks Wireshark 4.0 also turns into frames (custom, systemd journal, sysdig event): they take a
+#: frame number, so they must be counted for the packets after them to be numbered as Wireshark does.
+OTHER_RECORD_BLOCKS = (0x00000BAD, 0x40000BAD, 0x00000009, 0x00000204, 0x00000216, 0x00000221)
+_FRAME_BLOCKS = _PACKET_BLOCKS + OTHER_RECORD_BLOCKS
 MAX_BLOCK = ABSOLUTE_MAX_PACKET + 4096
 
 
@@ -48,6 +61,9 @@ class PcapngReader:
             block_type, body, offset = block
             if block_type in _PACKET_BLOCKS:
                 yield self._packet(block_type, body, offset)
+            elif block_type in OTHER_RECORD_BLOCKS:
+                self._number += 1
+                yield RawPacket(self._number, offset, NOT_A_PACKET, None, len(body), body)
             elif block_type == INTERFACE_DESCRIPTION:
                 self._add_interface(body, offset)
             elif block_type == SECTION_HEADER:
@@ -156,7 +172,7 @@ class PcapngReader:
                 raise damaged(self._path, offset, None, "a section header has no valid byte-order magic")
             header += magic
         (length,) = struct.unpack_from(self._order + "I", header, 4)
-        frame = self._number + 1 if block_type in _PACKET_BLOCKS else None
+        frame = self._number + 1 if block_type in _FRAME_BLOCKS else None
         if length < 12 or length % 4 or length > MAX_BLOCK:
             raise damaged(self._path, offset, frame, f"a block claims an impossible length of {length} bytes")
         rest = self._stream.read(length - len(header))

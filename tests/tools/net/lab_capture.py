@@ -52,10 +52,7 @@ class Lab:
 def _dns(recorder: Recorder, txid: int, name: str, answers: list[tuple[str, str]], rcode: int = 0) -> int:
     query = DNS(id=txid, rd=1, qd=DNSQR(qname=name, qtype="A"))
     udp(recorder, CLIENT, RESOLVER, 50000 + txid, 53, bytes(query))
-    records = None
-    for rtype, value in answers:
-        record = DNSRR(rrname=name, type=rtype, ttl=300, rdata=value)
-        records = record if records is None else records / record
+    records = [DNSRR(rrname=name, type=rtype, ttl=300, rdata=value) for rtype, value in answers]
     response = DNS(id=txid, qr=1, rd=1, ra=1, rcode=rcode, qd=DNSQR(qname=name, qtype="A"), an=records)
     return udp(recorder, RESOLVER, CLIENT, 53, 50000 + txid, bytes(response))
 

@@ -12,8 +12,8 @@ from labkit.story.content import ContentSpec, render_content
 
 if TYPE_CHECKING:
     from labkit.story.context import StoryContext
-    from labkit.story.network_hosts import NetHost
-    from labkit.story.network_runtime import NetworkRuntime
+    from labkit.story.network.hosts import NetHost
+    from labkit.story.network.runtime import NetworkRuntime
 
 #: Facts every connection-based action records.
 CONNECTION_FACTS = (
@@ -92,7 +92,7 @@ class PayloadSpec(BaseModel):
 def connection_facts(
     runtime: NetworkRuntime, connection: Any, client: NetHost, server: NetHost, **extra: Any
 ) -> dict[str, Any]:
-    from labkit.story.network_runtime import from_us
+    from labkit.story.network.runtime import from_us
 
     return {
         "client": client.id,

@@ -12,11 +12,11 @@ import heapq
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from labkit.story.internet_sites import NTP_SERVERS, SITES, address_in
+from labkit.story.network.internet_sites import NTP_SERVERS, SITES, address_in
 
 if TYPE_CHECKING:
-    from labkit.story.network_hosts import NetHost
-    from labkit.story.network_runtime import CapturePoint, NetworkRuntime
+    from labkit.story.network.hosts import NetHost
+    from labkit.story.network.runtime import CapturePoint, NetworkRuntime
 
 HOUR_US = 3_600_000_000
 
@@ -100,7 +100,7 @@ class Background:
             self.runtime.lookup(host, site.name, event.at_us, label, story=False)
         elif event.kind == "https":
             site = SITES[rng.randrange(len(SITES))]  # type: ignore[attr-defined]
-            from labkit.story.network_sessions import tls_session
+            from labkit.story.network.sessions import tls_session
 
             tls_session(self.runtime, host, site.name, event.at_us, label, story=False)
         elif event.kind == "ntp":
@@ -110,7 +110,7 @@ class Background:
 
     def _ntp(self, host: NetHost, at_us: int, label: str) -> None:
         from labkit.evidence.network.protocols import ntp
-        from labkit.story.network_runtime import from_us
+        from labkit.story.network.runtime import from_us
 
         name, block = NTP_SERVERS["windows" if host.stack.family == "windows" else "linux"]
         lookup = self.runtime.lookup(host, name, at_us, label, story=False)

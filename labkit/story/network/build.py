@@ -14,9 +14,9 @@ from labkit.seeding import rng_for
 from labkit.story.context import StoryContext
 from labkit.story.evidence_build import reference_time
 from labkit.story.facts import FactBook
-from labkit.story.network_background import Background
-from labkit.story.network_hosts import AddressProblem, NetHost, make_host, router_mac
-from labkit.story.network_runtime import CapturePoint, NetworkRuntime, to_us
+from labkit.story.network.background import Background
+from labkit.story.network.hosts import AddressProblem, NetHost, make_host, router_mac
+from labkit.story.network.runtime import CapturePoint, NetworkRuntime, to_us
 
 #: How long a capture runs before the first story packet when the scenario gives no start.
 LEAD_IN = timedelta(minutes=5)

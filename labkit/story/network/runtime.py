@@ -20,8 +20,8 @@ from typing import Any, Literal
 from labkit.evidence.network.wire import Capture, Endpoint, FrameRef, StreamRef, TcpSession, UdpFlow, frames
 from labkit.scenario.network_model import CaptureSpec
 from labkit.story.base import ActionFailed
-from labkit.story.internet_sites import SITES, address_in, hosting_address
-from labkit.story.network_hosts import NetHost
+from labkit.story.network.hosts import NetHost
+from labkit.story.network.internet_sites import SITES, address_in, hosting_address
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ARP_CACHE_US = 120_000_000  # a gateway entry older than this is refreshed before the next packet
@@ -144,7 +144,7 @@ class NetworkRuntime:
     zone: Any = UTC
     dns_cache: dict[tuple[str, str], int] = field(default_factory=dict)
     arp_last: dict[str, int] = field(default_factory=dict)
-    background: Any = None  # labkit.story.network_background.Background, set by the builder
+    background: Any = None  # labkit.story.network.background.Background, set by the builder
 
     # -- who is who ---------------------------------------------------------------------------------
     def host(self, host_id: str) -> NetHost:
@@ -176,7 +176,7 @@ class NetworkRuntime:
         known = self.host_at(address)
         if known is not None:
             return known
-        from labkit.story.network_hosts import LINUX_STACK
+        from labkit.story.network.hosts import LINUX_STACK
 
         rng = self.rng_for("remote-host", str(address))
         return NetHost(

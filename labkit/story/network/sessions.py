@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from labkit.evidence.network.protocols.script import DataConnection, Say
 
 if TYPE_CHECKING:
-    from labkit.story.network_hosts import NetHost
-    from labkit.story.network_runtime import Connection, Lookup, NetworkRuntime
+    from labkit.story.network.hosts import NetHost
+    from labkit.story.network.runtime import Connection, Lookup, NetworkRuntime
 
 
 @dataclass
