@@ -55,9 +55,8 @@ def follow_tcp(path: Path, stream: int) -> tuple[bytes, bytes]:
     """(client->server, server->client) bytes of ``-z follow,tcp,raw,N``."""
     text = tshark("-r", str(path), "-q", "-z", f"follow,tcp,raw,{stream}")
     directions: dict[bool, list[bytes]] = defaultdict(list)
-    body = text.split("=" * 20)[-2] if text.count("=" * 20) >= 2 else text
-    for line in body.splitlines():
-        if not line.strip() or ":" in line or line.startswith(("Follow", "Filter", "Node")):
+    for line in text.splitlines():
+        if not line.strip() or ":" in line or line.startswith("="):
             continue
         directions[line.startswith("\t")].append(bytes.fromhex(line.strip()))
     return b"".join(directions[False]), b"".join(directions[True])
