@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from labkit.errors import EvidenceError
 from labkit.scenario.time_expressions import TimeExpressionError, parse_duration
@@ -233,6 +233,15 @@ class DnsTunnel(NetworkAction):
     chunk: int = Field(30, ge=4, le=120, description="bytes of data per query")
 
     _interval = field_validator("interval")(lambda cls, v: (_duration(v), v)[1])
+
+    @model_validator(mode="after")
+    def _whole_base32_groups(self) -> DnsTunnel:
+        if self.encoding == "base32" and self.chunk % 5:
+            raise ValueError(
+                f"chunk: base32 chunks are whole groups of 5 bytes (so they decode when concatenated); "
+                f"use {self.chunk - self.chunk % 5 or 5} or {self.chunk + 5 - self.chunk % 5}"
+            )
+        return self
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         from labkit.evidence.network.protocols import dns_tunnel

@@ -160,6 +160,14 @@ def _label_text(label: bytes) -> str:
     )
 
 
+def _character_text(text: bytes) -> str:
+    """A TXT character-string: printable ASCII and spaces as is, quotes and backslashes escaped."""
+    return "".join(
+        f"\\{chr(byte)}" if byte in (0x22, 0x5C) else chr(byte) if 0x20 <= byte <= 0x7E else f"\\{byte:03d}"
+        for byte in text
+    )
+
+
 def _records(data: bytes, position: int, count: int) -> tuple[list[DnsRecord], int]:
     records = []
     for _ in range(count):
@@ -194,7 +202,7 @@ def _value(data: bytes, position: int, code: int, length: int) -> str:
         numbers = struct.unpack_from("!5I", data, after)
         return " ".join([mname, rname, *(str(number) for number in numbers)])
     if code == 16:
-        return " ".join(f'"{_label_text(text)}"' for text in _character_strings(raw))
+        return " ".join(f'"{_character_text(text)}"' for text in _character_strings(raw))
     shown = raw[:64].hex()
     return shown + ("..." if length > 64 else "")
 

@@ -57,6 +57,26 @@ def _dns(recorder: Recorder, txid: int, name: str, answers: list[tuple[str, str]
     return udp(recorder, RESOLVER, CLIENT, 53, 50000 + txid, bytes(response))
 
 
+def _dns_extras(recorder: Recorder, lab: Lab) -> None:
+    """A CNAME chain with AAAA, an unanswered query, and a TXT lookup over TCP (length-prefixed)."""
+    query = DNS(id=40, rd=1, qd=DNSQR(qname="www.example.kz", qtype="AAAA"))
+    udp(recorder, CLIENT, RESOLVER, 50040, 53, bytes(query))
+    answers = [DNSRR(rrname="www.example.kz", type="CNAME", ttl=60, rdata="cdn.example.net"),
+               DNSRR(rrname="cdn.example.net", type="AAAA", ttl=60, rdata="2001:db8::80")]  # fmt: skip
+    response = DNS(id=40, qr=1, rd=1, ra=1, qd=DNSQR(qname="www.example.kz", qtype="AAAA"), an=answers)
+    udp(recorder, RESOLVER, CLIENT, 53, 50040, bytes(response))
+    lab.frames["dns_unanswered"] = udp(recorder, CLIENT, RESOLVER, 50041, 53,
+                                       bytes(DNS(id=41, rd=1, qd=DNSQR(qname="lost.example.com", qtype="A"))))
+    session = TcpSession(recorder, CLIENT, RESOLVER, 50042, 53, client_isn=900, server_isn=901)
+    session.connect()
+    query = bytes(DNS(id=42, rd=1, qd=DNSQR(qname="_config.example.org", qtype="TXT")))
+    session.send("client", len(query).to_bytes(2, "big") + query)
+    text = DNSRR(rrname="_config.example.org", type="TXT", ttl=30, rdata=[b"v=lab1 key=Zm9vYmFy"])
+    response = bytes(DNS(id=42, qr=1, rd=1, ra=1, qd=DNSQR(qname="_config.example.org", qtype="TXT"), an=[text]))
+    lab.frames["dns_tcp_response"] = session.send("server", len(response).to_bytes(2, "big") + response)[-1]
+    session.close()
+
+
 def _chunked(body: bytes, size: int) -> bytes:
     parts = [
         b"%x\r\n%s\r\n" % (len(body[i : i + size]), body[i : i + size]) for i in range(0, len(body), size)
@@ -198,6 +218,7 @@ def build_lab(path: Path, *, pcapng: bool = False) -> Lab:
     _dns(recorder, 2, "nosuchhost.example.com", [], rcode=3)
     for index, label in enumerate(TUNNEL_LABELS):
         _dns(recorder, 10 + index, f"{label}.t.evil.co.uk", [("A", "10.9.9.9")])
+    _dns_extras(recorder, lab)
     icmp_echo(recorder, CLIENT, GATEWAY)
     icmp_echo(recorder, GATEWAY, CLIENT, reply=True)
     _http(recorder, lab)
