@@ -211,6 +211,9 @@ class DnsTunnel(NetworkAction):
     fact_fields: ClassVar[tuple[str, ...]] = (
         "domain",
         "queries",
+        "heartbeats",
+        "total_queries",
+        "data_first_frame",
         "first_frame",
         "last_frame",
         "data_size",
@@ -231,6 +234,9 @@ class DnsTunnel(NetworkAction):
     interval: str = Field("5s", description="time between queries (a beacon's period)")
     interval_jitter: float = Field(0.2, ge=0, le=1, description="fraction of the interval, seeded")
     chunk: int = Field(30, ge=4, le=120, description="bytes of data per query")
+    heartbeats: int = Field(
+        0, ge=0, le=10000, description="check-in A queries at the interval before the data"
+    )
 
     _interval = field_validator("interval")(lambda cls, v: (_duration(v), v)[1])
 
@@ -267,6 +273,23 @@ class DnsTunnel(NetworkAction):
         period = _duration(self.interval)
         at = to_us(when)
         first = last = None
+        # Check-ins first: an implant asks "anything for me?" (an A query, answered with a parking
+        # address) at its beacon interval before it starts to send; only TXT queries carry data.
+        for beat in range(self.heartbeats):
+            runtime.advance(at)
+            qname = f"{rng.getrandbits(32):08x}.{domain}"
+            lookup = runtime.lookup(
+                client,
+                qname,
+                at,
+                f"{label}:beat:{beat}",
+                qtype="A",
+                use_cache=False,
+                answers=[DnsRecord(qname, "A", 0, "127.0.0.2")],
+            )
+            first = first or lookup.query_frame
+            at = lookup.end_us + int(period * (1 + self.interval_jitter * (2 * rng.random() - 1)))
+        data_first = None
         for index, qname in enumerate(names):
             runtime.advance(at)
             if self.query_type == "TXT":
@@ -281,6 +304,7 @@ class DnsTunnel(NetworkAction):
                 client, qname, at, f"{label}:{index}", qtype=self.query_type, use_cache=False, answers=answer
             )
             first = first or lookup.query_frame
+            data_first = data_first or lookup.query_frame
             last = lookup.response_frame
             at = lookup.end_us + int(period * (1 + self.interval_jitter * (2 * rng.random() - 1)))
         try:
@@ -290,6 +314,9 @@ class DnsTunnel(NetworkAction):
         return {
             "domain": domain,
             "queries": len(names),
+            "heartbeats": self.heartbeats,
+            "total_queries": len(names) + self.heartbeats,
+            "data_first_frame": data_first,
             "first_frame": first,
             "last_frame": last,
             "data_size": len(data),

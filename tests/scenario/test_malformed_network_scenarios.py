@@ -57,7 +57,8 @@ MISTAKES = [
     edit(
         "bad_mac",
         '    network:\n      ipv4: "192.168.{{ subnet }}.{{ workstation_octet }}/24"',
-        '    network:\n      mac: 00:11:22:33:44\n      ipv4: "192.168.{{ subnet }}.{{ workstation_octet }}/24"',
+        "    network:\n      mac: 00:11:22:33:44\n"
+        '      ipv4: "192.168.{{ subnet }}.{{ workstation_octet }}/24"',
         "not a MAC address",
         at="mac: 00:11:22:33:44",
     ),

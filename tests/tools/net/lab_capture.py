@@ -193,6 +193,21 @@ def _smtp(recorder: Recorder, lab: Lab) -> None:
     lab.objects["plans.pdf"] = ATTACHMENT
 
 
+def _smtp_plain(recorder: Recorder, lab: Lab) -> None:
+    """AUTH PLAIN refused (535), on the submission port."""
+    session = TcpSession(recorder, CLIENT, MAIL, 49905, 587, client_isn=7, server_isn=8)
+    session.connect()
+    session.send("server", b"220 mail.example.net ESMTP\r\n")
+    session.send("client", b"EHLO ws-10\r\n")
+    session.send("server", b"250-mail.example.net\r\n250 AUTH PLAIN\r\n")
+    token = base64.b64encode(b"\0intern@example.org\0wrong-guess")
+    lab.frames["smtp_plain"] = session.send("client", b"AUTH PLAIN " + token + b"\r\n")[-1]
+    session.send("server", b"535 5.7.8 Authentication failed\r\n")
+    session.send("client", b"QUIT\r\n")
+    session.send("server", b"221 Bye\r\n")
+    session.close()
+
+
 def _pop_imap(recorder: Recorder, lab: Lab) -> None:
     pop = TcpSession(recorder, CLIENT, MAIL, 49910, 110, client_isn=10, server_isn=20)
     pop.connect()
@@ -224,6 +239,7 @@ def build_lab(path: Path, *, pcapng: bool = False) -> Lab:
     _http(recorder, lab)
     _ftp(recorder, lab)
     _smtp(recorder, lab)
+    _smtp_plain(recorder, lab)
     _pop_imap(recorder, lab)
     v6 = TcpSession(recorder, V6_CLIENT, V6_SERVER, 50100, 8080, client_isn=5, server_isn=6, vlan=20)
     v6.connect()
