@@ -84,7 +84,8 @@ def scenario_reference() -> str:
         "## Timeline actions",
         "",
         "Every action also takes `id` (facts are recorded under it), `at` (time expression) and `jitter`.",
-        "Disk actions take `disk` (optional when the scenario has one disk).",
+        "Disk actions take `disk` (optional when the scenario has one disk). Network actions take `host`",
+        "(the acting host, which needs a `network:` identity).",
         "",
     ]
     for name in ACTIONS.names():
@@ -106,6 +107,39 @@ def scenario_reference() -> str:
         "## Disk facts",
         "",
         "Recorded under each disk's id: " + ", ".join(f"`{f}`" for f in DISK_FACTS) + ".",
+        "",
+    ]
+    from labkit.scenario.network_model import BackgroundSpec, CaptureSpec, NetworkIdentitySpec, NetworkSpec
+    from labkit.scenario.question_checks import CAPTURE_FACTS
+
+    out += [
+        "## Network",
+        "",
+        "### `hosts[].network`",
+        "",
+        _doc(NetworkIdentitySpec),
+        "",
+        *_fields_table(NetworkIdentitySpec),
+        "",
+        "### `network`",
+        "",
+        _doc(NetworkSpec),
+        "",
+        *_fields_table(NetworkSpec),
+        "",
+        "### `network.captures[]`",
+        "",
+        _doc(CaptureSpec),
+        "",
+        *_fields_table(CaptureSpec),
+        "",
+        "### `network.captures[].background`",
+        "",
+        _doc(BackgroundSpec),
+        "",
+        *_fields_table(BackgroundSpec),
+        "",
+        "Recorded under each capture's id: " + ", ".join(f"`{f}`" for f in CAPTURE_FACTS) + ".",
         "",
     ]
     out += ["## Document kinds (`content.document.kind`)", ""]

@@ -33,7 +33,7 @@ V6_SERVER = Host("fd00::80", "02:00:00:00:00:01")
 
 REPORT = b"Quarterly figures\n" + bytes(range(256)) * 40
 PAYLOAD_ZIP = b"PK\x03\x04" + bytes((i * 7) % 251 for i in range(20000))
-ATTACHMENT = b"%PDF-1.4\n" + bytes((i * 13) % 256 for i in range(3000)) + b"\n%%EOF\n"
+ATTACHMENT = b"%PDF-1.4\n" + b"".join(hashlib.sha256(b"%d" % i).digest() for i in range(100)) + b"\n%%EOF\n"
 FTP_FILE = b"secret plans\r\n" * 500
 TUNNEL_LABELS = [
     "mzxw6ytboi2gk3tfnzsxg5dfnvqxi2lpnzsxe33t",
