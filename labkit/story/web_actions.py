@@ -150,6 +150,7 @@ class HttpRequest(NetworkAction):
     upload_field: str = "file"
     response: HttpResponseSpec = Field(default_factory=HttpResponseSpec)
     save_to: SaveToSpec | None = None
+    ip_version: Literal[4, 6] = Field(4, description="6: over IPv6 (both hosts need network.ipv6)")
 
     @field_validator("url")
     @classmethod
@@ -184,13 +185,16 @@ class HttpRequest(NetworkAction):
             target += "?" + url.query
         start = to_us(when)
         runtime.advance(start)
-        lookup = runtime.lookup(client, url.hostname, start, label)
+        v6 = self.ip_version == 6
+        lookup = runtime.lookup(client, url.hostname, start, label, qtype="AAAA" if v6 else "A")
         server = (
             runtime.host(self.server)
             if self.server
             else runtime.remote(runtime.resolve_name(url.hostname).address, url.hostname)
         )
-        connection = runtime.tcp(client, server, port, lookup.end_us + 200 + rng.randrange(600), label)
+        connection = runtime.tcp(
+            client, server, port, lookup.end_us + 200 + rng.randrange(600), label, ipv6=v6
+        )
         connection.connect()
         profile = http_clients.CHROME_WINDOWS if client.stack.family == "windows" else http_clients.WGET
         agent = ctx.render(self.user_agent) if self.user_agent else profile.user_agent

@@ -96,11 +96,11 @@ def connection_facts(
 
     return {
         "client": client.id,
-        "client_ip": str(client.ipv4),
+        "client_ip": connection.client_ip,
         "client_mac": client.mac,
         "client_port": connection.client_port,
         "server": server.id,
-        "server_ip": str(server.ipv4),
+        "server_ip": connection.server_ip,
         "server_port": connection.server_port,
         "tcp_stream": connection.stream,
         "capture": connection.point.spec.id,

@@ -62,6 +62,7 @@ class Resolution:
     address: ipaddress.IPv4Address
     cnames: tuple[str, ...]
     ttl: int
+    address6: ipaddress.IPv6Address | None = None
 
 
 @dataclass
@@ -86,6 +87,8 @@ class Connection:
         self.point = point
         self.client_port = client_port
         self.server_port = server_port
+        self.client_ip = ""
+        self.server_ip = ""
 
     @property
     def now_us(self) -> int:
@@ -158,7 +161,7 @@ class NetworkRuntime:
         wire_name = name.rstrip(".").encode("idna").decode("ascii").lower()
         for host in self.hosts.values():
             if wire_name in host.names:
-                return Resolution(wire_name, host.ipv4, (), 300)
+                return Resolution(wire_name, host.ipv4, (), 300, host.ipv6)
         for site in SITES:
             if site.name == wire_name:
                 return Resolution(
@@ -194,13 +197,15 @@ class NetworkRuntime:
             stack=LINUX_STACK,
         )
 
-    def endpoint(self, host: NetHost) -> Endpoint:
-        """``host`` as it appears on the captured segment."""
+    def endpoint(self, host: NetHost, *, ipv6: bool = False) -> Endpoint:
+        """``host`` as it appears on the captured segment (over IPv6 with ``ipv6``)."""
         stack = host.stack
+        if ipv6 and host.ipv6 is None:
+            raise ActionFailed(f"host {host.id!r} has no IPv6 address (network.ipv6)")
         return Endpoint(
             name=host.id,
             mac=host.mac if host.on_lan else self.gateway_mac,
-            ip=str(host.ipv4),
+            ip=str(host.ipv6 if ipv6 else host.ipv4),
             ttl=stack.ttl if host.on_lan else max(1, stack.ttl - host.hops),
             window=stack.window,
             mss=stack.mss if host.on_lan else stack.mss - (0 if host.hops < 10 else 8),
@@ -252,16 +257,17 @@ class NetworkRuntime:
         story: bool = True,
         arp: bool = True,
         client_endpoint: Endpoint | None = None,
+        ipv6: bool = False,
     ) -> Connection:
         points = self.observers(client, server)
-        if arp:
+        if arp and not ipv6:  # IPv6 neighbours are found with NDP, which is not modelled
             start_us = self.arp(client, start_us, points)
         port = client_port or client.ephemeral_port(self.rng_for("port", client.id, label))
         sessions = [
             TcpSession(
                 point.capture,
-                client_endpoint or self.endpoint(client),
-                self.endpoint(server),
+                client_endpoint or self.endpoint(client, ipv6=ipv6),
+                self.endpoint(server, ipv6=ipv6),
                 port,
                 server_port,
                 start_us,
@@ -271,6 +277,8 @@ class NetworkRuntime:
             for point in points
         ]
         connection = Connection(sessions, points[0], port, server_port)
+        connection.client_ip = str(client.ipv6 if ipv6 else client.ipv4)
+        connection.server_ip = str(server.ipv6 if ipv6 else server.ipv4)
         if story:
             for point in points:
                 point.note_story(start_us, start_us)
@@ -372,7 +380,9 @@ class NetworkRuntime:
         if story:
             for point in points:
                 point.note_story(at_us, response_at)
-        answer = str(resolution.address) if rcode == 0 and qtype == "A" and answers else None
+        answer = None
+        if rcode == 0 and answers and qtype in ("A", "AAAA"):
+            answer = str(resolution.address if qtype == "A" else resolution.address6)
         return Lookup(
             resolution.name, qtype, answer, query_frame, response_frame, flow.stream, response_at, False
         )
@@ -415,11 +425,12 @@ class NetworkRuntime:
 def _records_for(resolution: Resolution, qtype: str) -> list[Any]:
     from labkit.evidence.network.protocols.dns import DnsRecord
 
-    if qtype != "A":
-        return []
+    if qtype not in ("A", "AAAA") or (qtype == "AAAA" and resolution.address6 is None):
+        return []  # NOERROR without an answer ("no data"), with the zone's SOA
     chain = [resolution.name, *resolution.cnames]
     records = [DnsRecord(chain[i], "CNAME", resolution.ttl, chain[i + 1]) for i in range(len(chain) - 1)]
-    records.append(DnsRecord(chain[-1], "A", resolution.ttl, str(resolution.address)))
+    address = resolution.address if qtype == "A" else resolution.address6
+    records.append(DnsRecord(chain[-1], qtype, resolution.ttl, str(address)))
     return records
 
 

@@ -1,0 +1,43 @@
+"""A 150 MB capture is read streaming: extract and search stay far below its size in memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from struct_captures import NEEDLE, BigCapture, build_big_capture
+
+RSS_LIMIT_KIB = 120 * 1024
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> BigCapture:
+    return build_big_capture(tmp_path_factory.mktemp("big") / "big.pcap")
+
+
+def run_measured(output: Path, *args: str) -> tuple[int, str, int]:
+    """(exit code, stdout, peak RSS in KiB) of ``labkit ARGS`` in a child process of its own."""
+    with output.open("wb") as stdout:
+        process = subprocess.Popen([sys.executable, "-m", "labkit.cli.main", *args], stdout=stdout,
+                                   stderr=subprocess.DEVNULL)  # fmt: skip
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own rusage (RUSAGE_CHILDREN of one)
+        process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, output.read_text(), usage.ru_maxrss
+
+
+def test_extract_and_search_stream_a_large_capture(big: BigCapture, tmp_path: Path) -> None:
+    assert big.path.stat().st_size > 150_000_000 and big.small_flows == 3000
+    code, out, rss = run_measured(tmp_path / "extract.json", "net", "extract", str(big.path), str(tmp_path / "out"), "--json")
+    assert code == 0
+    (download,) = [item for item in json.loads(out)["objects"] if item["original_name"] == "/big.bin"]
+    assert (download["sha256"], download["size"]) == (big.download_sha256, big.download_size)
+    assert rss < RSS_LIMIT_KIB, f"extract peaked at {rss // 1024} MiB"
+    code, out, rss = run_measured(tmp_path / "search.json", "net", "search", str(big.path), NEEDLE.decode(), "--json")
+    assert code == 0
+    (hit,) = json.loads(out)["hits"]
+    assert (hit["stream"], hit["direction"], hit["offset"]) == (0, "server->client", big.needle_position)
+    assert rss < RSS_LIMIT_KIB, f"search peaked at {rss // 1024} MiB"
