@@ -71,7 +71,13 @@ def test_windows_and_linux_hosts_send_their_typical_ttl(lab: Path) -> None:
 def test_a_cached_name_is_not_looked_up_again(lab: Path) -> None:
     tap = lab / "case" / "evidence" / "tap.pcapng"
     recorded = facts(lab)
-    queries = fields(tap, 'dns.flags.response == 0 and dns.qry.name == "files.example.org"', "frame.number")
+    download_frame = recorded["download"]["first_frame"]
+    queries = fields(
+        tap,
+        f'dns.flags.response == 0 and dns.qry.type == 1 and dns.qry.name == "files.example.org"'
+        f" and frame.number < {download_frame}",
+        "frame.number",
+    )
     # looked up once by dns.lookup; the download a minute later uses the cached answer (TTL 300 s)
     assert [int(q[0]) for q in queries] == [recorded["lookup_a"]["query_frame"]]
     assert recorded["download"]["dns_query_frame"] is None

@@ -35,6 +35,8 @@ REPORT = b"Quarterly figures\n" + bytes(range(256)) * 40
 PAYLOAD_ZIP = b"PK\x03\x04" + bytes((i * 7) % 251 for i in range(20000))
 ATTACHMENT = b"%PDF-1.4\n" + b"".join(hashlib.sha256(b"%d" % i).digest() for i in range(100)) + b"\n%%EOF\n"
 FTP_FILE = b"secret plans\r\n" * 500
+FTP_DOWNLOAD = b"PK\x03\x04docx" + bytes(range(256)) * 12
+FTP_ACTIVE = b"notes uploaded in active mode\n" * 40
 TUNNEL_LABELS = [
     "mzxw6ytboi2gk3tfnzsxg5dfnvqxi2lpnzsxe33t",
     "on2xeylsnfzgk4tjn5ygk3dvnvzsa4tfmfzs4ztu",
@@ -144,6 +146,26 @@ def _ftp(recorder: Recorder, lab: Lab) -> None:
     control.send("server", b"150 Ok to send data.\r\n")
     data.send("client", FTP_FILE)
     data.close()
+    control.send("server", b"226 Transfer complete.\r\n")
+    # EPSV, then a download (RETR) over the announced port
+    control.send("client", b"EPSV\r\n")
+    control.send("server", b"229 Entering Extended Passive Mode (|||50123|)\r\n")
+    data = TcpSession(recorder, CLIENT, FTP, 49802, 50123, client_isn=800, server_isn=900)
+    data.connect()
+    control.send("client", b"RETR report.docx\r\n")
+    control.send("server", b"150 Opening BINARY mode data connection.\r\n")
+    data.send("server", FTP_DOWNLOAD)
+    data.close()
+    control.send("server", b"226 Transfer complete.\r\n")
+    # active mode: PORT, then the server connects from port 20 to the client
+    control.send("client", b"PORT 192,168,56,10,196,10\r\n")
+    control.send("server", b"200 PORT command successful.\r\n")
+    control.send("client", b"STOR notes.txt\r\n")
+    active = TcpSession(recorder, FTP, CLIENT, 20, 196 * 256 + 10, client_isn=1200, server_isn=1300)
+    active.connect()
+    control.send("server", b"150 Ok to send data.\r\n")
+    active.send("server", FTP_ACTIVE)
+    active.close()
     control.send("server", b"226 Transfer complete.\r\n")
     control.send("client", b"QUIT\r\n")
     control.send("server", b"221 Goodbye.\r\n")
