@@ -151,6 +151,9 @@ class HttpRequest(NetworkAction):
     response: HttpResponseSpec = Field(default_factory=HttpResponseSpec)
     save_to: SaveToSpec | None = None
     ip_version: Literal[4, 6] = Field(4, description="6: over IPv6 (both hosts need network.ipv6)")
+    retransmission: bool = Field(
+        False, description="the response's first segment is lost beyond the capture point and sent again"
+    )
 
     @field_validator("url")
     @classmethod
@@ -256,7 +259,10 @@ class HttpRequest(NetworkAction):
             rng=rng,
         ).data
         received = connection.send(
-            "server", response_bytes, think_us=server.rtt_us // 4 + 2_000 + rng.randrange(40_000)
+            "server",
+            response_bytes,
+            think_us=server.rtt_us // 4 + 2_000 + rng.randrange(40_000),
+            lose_segment=1 if self.retransmission else None,
         )
         connection.close("client" if rng.random() < 0.5 else "server")
         runtime.finished(connection)

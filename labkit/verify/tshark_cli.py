@@ -63,7 +63,7 @@ FIELDS = (
     "http.host",
     "http.request.uri",
     "http.request.full_uri",
-    "http.response_for.uri",
+    "http.request_in",
     "http.authbasic",
     "http.user_agent",
     "http.response.code",

@@ -166,3 +166,15 @@ def test_http_download_lands_on_the_disk_after_its_last_packet(lab: Path) -> Non
     last = float(fields(tap, f"frame.number == {recorded['last_frame']}", "frame.time_epoch")[0][0])
     created = datetime.fromisoformat(file["created"]).timestamp()
     assert 0 < created - last < 5
+
+
+def test_a_lost_segment_is_retransmitted_and_flagged_by_tshark(lab: Path) -> None:
+    tap = lab / "case" / "evidence" / "tap.pcapng"
+    stream = facts(lab)["over_ipv6"]["tcp_stream"]
+    flagged = fields(tap, f"tcp.stream == {stream} and tcp.analysis.retransmission", "tcp.seq", "tcp.len")
+    assert len(flagged) == 1
+    seq, length = flagged[0]
+    originals = fields(
+        tap, f"tcp.stream == {stream} and tcp.seq == {seq} and tcp.len == {length}", "frame.number"
+    )
+    assert len(originals) == 2  # the segment as first sent, and its retransmission

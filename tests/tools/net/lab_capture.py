@@ -67,14 +67,22 @@ def _dns_extras(recorder: Recorder, lab: Lab) -> None:
                DNSRR(rrname="cdn.example.net", type="AAAA", ttl=60, rdata="2001:db8::80")]  # fmt: skip
     response = DNS(id=40, qr=1, rd=1, ra=1, qd=DNSQR(qname="www.example.kz", qtype="AAAA"), an=answers)
     udp(recorder, RESOLVER, CLIENT, 53, 50040, bytes(response))
-    lab.frames["dns_unanswered"] = udp(recorder, CLIENT, RESOLVER, 50041, 53,
-                                       bytes(DNS(id=41, rd=1, qd=DNSQR(qname="lost.example.com", qtype="A"))))
+    lab.frames["dns_unanswered"] = udp(
+        recorder,
+        CLIENT,
+        RESOLVER,
+        50041,
+        53,
+        bytes(DNS(id=41, rd=1, qd=DNSQR(qname="lost.example.com", qtype="A"))),
+    )
     session = TcpSession(recorder, CLIENT, RESOLVER, 50042, 53, client_isn=900, server_isn=901)
     session.connect()
     query = bytes(DNS(id=42, rd=1, qd=DNSQR(qname="_config.example.org", qtype="TXT")))
     session.send("client", len(query).to_bytes(2, "big") + query)
     text = DNSRR(rrname="_config.example.org", type="TXT", ttl=30, rdata=[b"v=lab1 key=Zm9vYmFy"])
-    response = bytes(DNS(id=42, qr=1, rd=1, ra=1, qd=DNSQR(qname="_config.example.org", qtype="TXT"), an=[text]))
+    response = bytes(
+        DNS(id=42, qr=1, rd=1, ra=1, qd=DNSQR(qname="_config.example.org", qtype="TXT"), an=[text])
+    )
     lab.frames["dns_tcp_response"] = session.send("server", len(response).to_bytes(2, "big") + response)[-1]
     session.close()
 

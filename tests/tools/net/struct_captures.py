@@ -34,10 +34,14 @@ def tcp_frame(src: str, dst: str, sport: int, dport: int, seq: int, ack: int, fl
               *, ident: int = 0) -> bytes:  # fmt: skip
     """Ethernet + IPv4 + TCP with correct checksums (flags: 0x02 SYN, 0x10 ACK, 0x01 FIN, 0x18 PSH|ACK)."""
     source, target = socket.inet_aton(src), socket.inet_aton(dst)
-    header = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF, 5 << 4, flags, 64240, 0, 0)
+    header = struct.pack(
+        "!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF, 5 << 4, flags, 64240, 0, 0
+    )
     pseudo = source + target + struct.pack("!BBH", 0, 6, len(header) + len(payload))
     header = header[:16] + struct.pack("!H", checksum(pseudo + header + payload)) + header[18:]
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(header) + len(payload), ident, 0x4000, 64, 6, 0, source, target)
+    ip = struct.pack(
+        "!BBHHHBBH4s4s", 0x45, 0, 20 + len(header) + len(payload), ident, 0x4000, 64, 6, 0, source, target
+    )
     ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
     mac_src, mac_dst = (MAC_CLIENT, MAC_SERVER) if src < dst else (MAC_SERVER, MAC_CLIENT)
     return mac_dst + mac_src + b"\x08\x00" + ip + header + payload
@@ -101,11 +105,15 @@ class PcapngBuilder:
         if tsresol is not None:
             options += _option(self.order, 9, bytes([tsresol]))
         options += _option(self.order, 0, b"") if options else b""
-        self.blocks.append(_block(self.order, 1, struct.pack(self.order + "HHI", link_type, 0, 262144) + options))
+        self.blocks.append(
+            _block(self.order, 1, struct.pack(self.order + "HHI", link_type, 0, 262144) + options)
+        )
         return self
 
     def enhanced(self, interface: int, units: int, data: bytes) -> PcapngBuilder:
-        body = struct.pack(self.order + "IIIII", interface, units >> 32, units & 0xFFFFFFFF, len(data), len(data))
+        body = struct.pack(
+            self.order + "IIIII", interface, units >> 32, units & 0xFFFFFFFF, len(data), len(data)
+        )
         self.blocks.append(_block(self.order, 6, body + data))
         return self
 
@@ -114,7 +122,9 @@ class PcapngBuilder:
         return self
 
     def obsolete(self, interface: int, units: int, data: bytes) -> PcapngBuilder:
-        body = struct.pack(self.order + "HHIIII", interface, 0, units >> 32, units & 0xFFFFFFFF, len(data), len(data))
+        body = struct.pack(
+            self.order + "HHIIII", interface, 0, units >> 32, units & 0xFFFFFFFF, len(data), len(data)
+        )
         self.blocks.append(_block(self.order, 2, body + data))
         return self
 
@@ -157,7 +167,9 @@ def build_big_capture(path: Path, body_size: int = 140 * 1024 * 1024, small_flow
     """
     mss = 1460
     client, server = "10.1.0.10", "10.1.0.80"
-    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n" % body_size
+    head = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n" % body_size
+    )
     needle_position = ((len(head) + body_size // 2) // mss) * mss - len(NEEDLE) // 2
     digest = hashlib.sha256()
     time_ns = 1_700_000_000_000_000_000

@@ -31,11 +31,15 @@ def tshark_frames(path: Path) -> list[tuple[int, int, int | None, int]]:
 
 @pytest.mark.parametrize("big_endian", [False, True])
 @pytest.mark.parametrize("nanoseconds", [False, True])
-def test_pcap_byte_orders_and_resolutions_match_tshark(tmp_path: Path, big_endian: bool, nanoseconds: bool) -> None:
+def test_pcap_byte_orders_and_resolutions_match_tshark(
+    tmp_path: Path, big_endian: bool, nanoseconds: bool
+) -> None:
     path = write_pcap(tmp_path / "t.pcap", [(t, FRAME) for t in TIMES], big_endian=big_endian,
                       nanoseconds=nanoseconds)  # fmt: skip
     ours = read_all(path)
-    assert [(n, t, length) for n, _, t, length in ours] == [(n, t, length) for n, _, t, length in tshark_frames(path)]
+    assert [(n, t, length) for n, _, t, length in ours] == [
+        (n, t, length) for n, _, t, length in tshark_frames(path)
+    ]
     with open_capture(path) as capture:
         assert capture.facts.byte_order == ("big-endian" if big_endian else "little-endian")
         assert capture.interfaces[0].timestamp_digits == (9 if nanoseconds else 6)
@@ -45,8 +49,12 @@ def test_pcap_byte_orders_and_resolutions_match_tshark(tmp_path: Path, big_endia
 
 def odd_pcapng(path: Path, big_endian: bool) -> Path:
     """Two sections, four interfaces (µs, ns, 2^-20 s, ms), EPB/SPB/obsolete PB, a custom block."""
-    builder = PcapngBuilder(big_endian=big_endian).section().interface(1, None, "eth0").interface(101, 9, "tun0")
-    builder.enhanced(0, 1_700_000_000_123_456, FRAME).unknown().enhanced(1, 1_700_000_000_123_456_789, FRAME[14:])
+    builder = (
+        PcapngBuilder(big_endian=big_endian).section().interface(1, None, "eth0").interface(101, 9, "tun0")
+    )
+    builder.enhanced(0, 1_700_000_000_123_456, FRAME).unknown().enhanced(
+        1, 1_700_000_000_123_456_789, FRAME[14:]
+    )
     builder.simple(FRAME).obsolete(0, 1_700_000_001_000_000, FRAME).unknown(0x00000ACE)  # 0xACE: not a frame
     builder.interface(1, 0x80 | 20).enhanced(2, (1_700_000_002 << 20) + (1 << 19), FRAME)
     builder.section().interface(1, 3).enhanced(0, 1_700_000_003_123, FRAME)
@@ -59,7 +67,9 @@ def test_pcapng_sections_interfaces_and_blocks_match_tshark(tmp_path: Path, big_
     ours = read_all(path)
     theirs = tshark_frames(path)
     assert len(ours) == len(theirs) == 7  # the custom block is frame 2 in Wireshark too
-    for (number, _, time_ns, length), (their_number, _, their_time, their_length) in zip(ours, theirs, strict=True):
+    for (number, _, time_ns, length), (their_number, _, their_time, their_length) in zip(
+        ours, theirs, strict=True
+    ):
         assert number == their_number and time_ns == their_time
         if number != 2:
             assert length == their_length
@@ -75,7 +85,9 @@ def test_pcapng_sections_interfaces_and_blocks_match_tshark(tmp_path: Path, big_
 def test_not_a_capture_is_one_clear_error(tmp_path: Path) -> None:
     text = tmp_path / "notes.txt"
     text.write_bytes(b"hello, this is not a capture at all")
-    with pytest.raises(CaptureFormatError, match=r"notes\.txt: is not a pcap or pcapng capture .*68 65 6c 6c"):
+    with pytest.raises(
+        CaptureFormatError, match=r"notes\.txt: is not a pcap or pcapng capture .*68 65 6c 6c"
+    ):
         read_all(text)
     packed = tmp_path / "lab.pcap.gz"
     packed.write_bytes(gzip.compress(b"\xd4\xc3\xb2\xa1" + bytes(40)))

@@ -34,8 +34,14 @@ def build_tricky(path: Path) -> Path:
     sequence number, ICMP errors quoting unseen flows, a fragmented UDP datagram opening its
     conversation, IPv6."""
     r = Recorder()
-    for flags, seq, ack, forward in (("S", 100, 0, True), ("SA", 500, 101, False), ("A", 101, 501, True),
-                                     ("FA", 101, 501, True), ("FA", 501, 102, False), ("A", 102, 502, True)):
+    for flags, seq, ack, forward in (
+        ("S", 100, 0, True),
+        ("SA", 500, 101, False),
+        ("A", 101, 501, True),
+        ("FA", 101, 501, True),
+        ("FA", 501, 102, False),
+        ("A", 102, 502, True),
+    ):
         _tcp(r, *((C, S, 1000, 80) if forward else (S, C, 80, 1000)), flags, seq, ack)  # type: ignore[misc]
     _tcp(r, C, S, 1000, 80, "S", 9000)  # reused after close: new stream
     _tcp(r, S, C, 80, 1000, "SA", 7000, 9001)
@@ -91,7 +97,15 @@ def test_stream_numbers_are_wiresharks(capture: str, request: pytest.FixtureRequ
     assert listener.rows == theirs
     if capture == "tricky":
         # streams 1-4 come from port reuse; 6 exists only inside an ICMP error, so no frame of its own
-        assert sorted({stream for _, protocol, stream in theirs if protocol == "tcp"}) == [0, 1, 2, 3, 4, 5, 7]
+        assert sorted({stream for _, protocol, stream in theirs if protocol == "tcp"}) == [
+            0,
+            1,
+            2,
+            3,
+            4,
+            5,
+            7,
+        ]
 
 
 @pytest.mark.parametrize("capture", ["tricky", "lab"])

@@ -21,7 +21,9 @@ def test_credentials_match_tshark(any_lab: Lab) -> None:
     assert (ftp.frame, ftp.password, ftp.user) == (int(frame), password, tap[ftp.frame, "FTP"])
     assert (ftp.result, ftp.accepted) == ("230 Login successful.", True)
     basic = found["http", "Basic"]
-    ((frame, decoded),) = fields(any_lab.path, "frame.number", "http.authbasic", display_filter="http.authbasic")
+    ((frame, decoded),) = fields(
+        any_lab.path, "frame.number", "http.authbasic", display_filter="http.authbasic"
+    )
     assert (basic.frame, f"{basic.user}:{basic.password}") == (int(frame), decoded)
     assert tap[basic.frame, "HTTP basic auth"] == basic.user
     login = found["smtp", "AUTH LOGIN"]
@@ -52,12 +54,18 @@ def test_search_finds_what_tshark_filters_find(lab: Lab) -> None:
     frames = [int(row[0]) for row in fields(lab.path, "frame.number", display_filter='frame contains "PASS"')]
     assert [hit.frame for hit in report.hits] == frames
     hit = next(hit for hit in report.hits if hit.frame == lab.frames["ftp_pass"])
-    assert (hit.direction, hit.after[:11], hit.offset) == ("client->server", b" Tr0ub4dor&", len(b"USER mallory\r\n"))
+    assert (hit.direction, hit.after[:11], hit.offset) == (
+        "client->server",
+        b" Tr0ub4dor&",
+        len(b"USER mallory\r\n"),
+    )
     insensitive = search_capture(lab.path, "pass", ignore_case=True)
     matching = fields(lab.path, "frame.number", display_filter='frame matches "(?i)pass"')
     assert {hit.frame for hit in insensitive.hits} == {int(row[0]) for row in matching}
     regex = search_capture(lab.path, r"password=[^&]+", regex=True)
-    assert [(hit.match, hit.frame) for hit in regex.hits] == [(b"password=hunter2%21", lab.frames["http_post"])]
+    assert [(hit.match, hit.frame) for hit in regex.hits] == [
+        (b"password=hunter2%21", lab.frames["http_post"])
+    ]
     dns = search_capture(lab.path, "evil")
     assert {hit.protocol for hit in dns.hits} == {"udp"} and all(hit.stream is not None for hit in dns.hits)
 
@@ -68,7 +76,9 @@ def test_search_spans_segments_and_reports_the_first_frame(lab: Lab) -> None:
     assert not fields(lab.path, "frame.number", display_filter=f"frame contains {across.hex(':')}")
     report = search_capture(lab.path, across.decode("ascii"))
     (hit,) = report.hits
-    rows = fields(lab.path, "frame.number", "tcp.seq", "tcp.len", display_filter=f"tcp.stream == {hit.stream}")
+    rows = fields(
+        lab.path, "frame.number", "tcp.seq", "tcp.len", display_filter=f"tcp.stream == {hit.stream}"
+    )
     carrying = [int(n) for n, seq, length in rows if int(seq) - 1 <= hit.offset < int(seq) - 1 + int(length)]
     assert carrying == [hit.frame]
     assert hit.match == across and hit.direction == "client->server"

@@ -76,6 +76,9 @@ def test_http_requests_match_tshark(any_lab: Lab) -> None:
     for row in report.transactions:
         assert (row.response_frame, row.status) == answered[row.request_frame]
     report_row = next(row for row in report.transactions if row.uri == "/files/report.txt")
-    assert report_row.body_length == len(any_lab.objects["report.txt"]) and report_row.content_type == "text/plain"
+    assert (
+        report_row.body_length == len(any_lab.objects["report.txt"])
+        and report_row.content_type == "text/plain"
+    )
     post = next(row for row in report.transactions if row.method == "POST")
     assert post.request_frame == any_lab.frames["http_post"] and post.request_body_length == 44

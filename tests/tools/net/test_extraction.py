@@ -7,7 +7,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from lab_capture import ATTACHMENT, CLIENT, FTP_FILE, WEB, Lab, mail_message, sha256
+from lab_capture import ATTACHMENT, CLIENT, FTP_ACTIVE, FTP_DOWNLOAD, FTP_FILE, WEB, Lab, mail_message, sha256
 from scapy_sessions import Recorder, TcpSession
 from tshark_reference import export_object_hashes
 
@@ -26,8 +26,9 @@ def test_objects_equal_tshark_export_objects(any_lab: Lab, tmp_path: Path) -> No
     http = export_object_hashes(any_lab.path, "http", tmp_path / "tshark-http")
     assert sorted(item.sha256 for item in by_protocol["http"]) == sorted(http.values())
     ftp = export_object_hashes(any_lab.path, "ftp-data", tmp_path / "tshark-ftp")
-    assert [item.sha256 for item in by_protocol["ftp-data"]] == list(ftp.values()) == [sha256(FTP_FILE)]
-    assert by_protocol["ftp-data"][0].name == "plans.txt"  # "../../etc/plans.txt" reduced to its last part
+    expected_ftp = sorted(sha256(data) for data in (FTP_FILE, FTP_DOWNLOAD, FTP_ACTIVE))  # PASV, EPSV, PORT
+    assert sorted(item.sha256 for item in by_protocol["ftp-data"]) == sorted(ftp.values()) == expected_ftp
+    assert [item.name for item in by_protocol["ftp-data"]] == ["plans.txt", "report.docx", "notes.txt"]
     imf = export_object_hashes(any_lab.path, "imf", tmp_path / "tshark-imf")
     (mail,) = by_protocol["smtp"]
     assert mail.sha256 == sha256(mail_message())  # as delivered: dot-stuffing removed
@@ -55,7 +56,9 @@ def build_hostile(path: Path) -> tuple[Path, bytes]:
         ("/zipped", zlib.compress(deflated_body)[2:-4], b"Content-Encoding: deflate\r\n"),
     ):
         session.send("client", f"GET {uri} HTTP/1.1\r\nHost: evil.example\r\n\r\n".encode())
-        session.send("server", b"HTTP/1.1 200 OK\r\n" + extra + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        session.send(
+            "server", b"HTTP/1.1 200 OK\r\n" + extra + b"Content-Length: %d\r\n\r\n" % len(body) + body
+        )
     session.close()
     return recorder.write_pcap(path), deflated_body
 

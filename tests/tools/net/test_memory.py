@@ -31,12 +31,16 @@ def run_measured(output: Path, *args: str) -> tuple[int, str, int]:
 
 def test_extract_and_search_stream_a_large_capture(big: BigCapture, tmp_path: Path) -> None:
     assert big.path.stat().st_size > 150_000_000 and big.small_flows == 3000
-    code, out, rss = run_measured(tmp_path / "extract.json", "net", "extract", str(big.path), str(tmp_path / "out"), "--json")
+    code, out, rss = run_measured(
+        tmp_path / "extract.json", "net", "extract", str(big.path), str(tmp_path / "out"), "--json"
+    )
     assert code == 0
     (download,) = [item for item in json.loads(out)["objects"] if item["original_name"] == "/big.bin"]
     assert (download["sha256"], download["size"]) == (big.download_sha256, big.download_size)
     assert rss < RSS_LIMIT_KIB, f"extract peaked at {rss // 1024} MiB"
-    code, out, rss = run_measured(tmp_path / "search.json", "net", "search", str(big.path), NEEDLE.decode(), "--json")
+    code, out, rss = run_measured(
+        tmp_path / "search.json", "net", "search", str(big.path), NEEDLE.decode(), "--json"
+    )
     assert code == 0
     (hit,) = json.loads(out)["hits"]
     assert (hit["stream"], hit["direction"], hit["offset"]) == (0, "server->client", big.needle_position)

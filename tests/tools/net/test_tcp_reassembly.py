@@ -13,7 +13,9 @@ from labkit.tools.net.stream_store import SpillArea
 from labkit.tools.net.tcp_reassembly import DirectionReassembler, Piece
 
 
-def pieces(reassembler: DirectionReassembler, *segments: tuple[int, bytes]) -> list[tuple[int, bytes | None, int]]:
+def pieces(
+    reassembler: DirectionReassembler, *segments: tuple[int, bytes]
+) -> list[tuple[int, bytes | None, int]]:
     out = []
     for number, (seq, data) in enumerate(segments, start=1):
         out += [(p[0], p[1], p[2]) for p in reassembler.segment(seq, data, len(data), False, number, None)]
@@ -57,7 +59,11 @@ def test_stored_direction_reads_across_spills_and_gaps() -> None:
     stored.append(b"tail", 3, 30)
     assert stored.length == 300_009
     assert stored.read(299_998, 11) == b"aa" + bytes(5) + b"tail"
-    assert stored.frame_at(0) == (1, 10) and stored.frame_at(300_002) == (2, 20) and stored.frame_at(300_008) == (3, 30)
+    assert (
+        stored.frame_at(0) == (1, 10)
+        and stored.frame_at(300_002) == (2, 20)
+        and stored.frame_at(300_008) == (3, 30)
+    )
     assert stored.missing_between(0, stored.length) == 5
     reader = stored.reader(299_999)
     assert reader.read(6) == b"a" + bytes(5)
