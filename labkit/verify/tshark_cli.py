@@ -102,7 +102,10 @@ class Frame:
 
     def integer(self, field: str) -> int | None:
         value = self.get(field)
-        return int(value, 0) if value else None
+        try:
+            return int(value, 16) if value and value.startswith("0x") else int(value) if value else None
+        except ValueError:
+            return None
 
     @property
     def tcp_flags(self) -> int:
@@ -205,18 +208,21 @@ class TsharkCapture:
         return self.frames[number - 1]
 
     @cached_property
-    def _tcp_streams(self) -> dict[int, list[Frame]]:
-        streams: dict[int, list[Frame]] = {}
+    def _streams(self) -> dict[tuple[str, int], list[Frame]]:
+        streams: dict[tuple[str, int], list[Frame]] = {}
         for frame in self.frames:
-            if frame.get("tcp.stream") is not None:
-                streams.setdefault(int(frame.get("tcp.stream") or 0), []).append(frame)
+            for protocol in ("tcp", "udp"):
+                index = frame.integer(f"{protocol}.stream")
+                if index is not None:
+                    streams.setdefault((protocol, index), []).append(frame)
         return streams
 
     def tcp_stream(self, index: object) -> list[Frame]:
-        return self._tcp_streams.get(index, []) if isinstance(index, int) else []
+        """Frames of ``tcp.stream == index`` in order (none for an index tshark does not show)."""
+        return self._streams.get(("tcp", index), []) if isinstance(index, int) else []
 
     def udp_stream(self, index: object) -> list[Frame]:
-        return [f for f in self.frames if isinstance(index, int) and f.integer("udp.stream") == index]
+        return self._streams.get(("udp", index), []) if isinstance(index, int) else []
 
     def exported(self, protocol: str) -> dict[str, bytes]:
         """``--export-objects protocol``: file name as tshark wrote it -> content."""

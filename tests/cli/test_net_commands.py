@@ -71,8 +71,10 @@ def test_dns_creds_and_search(lab: lab_capture.Lab, capsys: pytest.CaptureFixtur
     assert domains[0]["domain"] == "evil.co.uk" and domains[0]["unique_names"] == 3
     credentials = run_json(capsys, "net", "creds", str(lab.path))["credentials"]
     assert {(item["protocol"], item["user"], item["password"]) for item in credentials} >= {
-        ("ftp", "mallory", "Tr0ub4dor&3"), ("http", "analyst", "S3cr3t!"), ("imap", "boss", "pass word")
-    }  # fmt: skip
+        ("ftp", "mallory", "Tr0ub4dor&3"),
+        ("http", "analyst", "S3cr3t!"),
+        ("imap", "boss", "pass word"),
+    }
     hits = run_json(capsys, "net", "search", str(lab.path), "-E", "-i", r"user [a-z]+")["hits"]
     assert [(hit["match"], hit["frame"]) for hit in hits][:1] == [
         ("USER mallory", lab.frames["ftp_pass"] - 4)

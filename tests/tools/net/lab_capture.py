@@ -63,8 +63,10 @@ def _dns_extras(recorder: Recorder, lab: Lab) -> None:
     """A CNAME chain with AAAA, an unanswered query, and a TXT lookup over TCP (length-prefixed)."""
     query = DNS(id=40, rd=1, qd=DNSQR(qname="www.example.kz", qtype="AAAA"))
     udp(recorder, CLIENT, RESOLVER, 50040, 53, bytes(query))
-    answers = [DNSRR(rrname="www.example.kz", type="CNAME", ttl=60, rdata="cdn.example.net"),
-               DNSRR(rrname="cdn.example.net", type="AAAA", ttl=60, rdata="2001:db8::80")]  # fmt: skip
+    answers = [
+        DNSRR(rrname="www.example.kz", type="CNAME", ttl=60, rdata="cdn.example.net"),
+        DNSRR(rrname="cdn.example.net", type="AAAA", ttl=60, rdata="2001:db8::80"),
+    ]
     response = DNS(id=40, qr=1, rd=1, ra=1, qd=DNSQR(qname="www.example.kz", qtype="AAAA"), an=answers)
     udp(recorder, RESOLVER, CLIENT, 53, 50040, bytes(response))
     lab.frames["dns_unanswered"] = udp(

@@ -30,8 +30,18 @@ def checksum(data: bytes) -> int:
     return socket.htons(~total & 0xFFFF)
 
 
-def tcp_frame(src: str, dst: str, sport: int, dport: int, seq: int, ack: int, flags: int, payload: bytes = b"",
-              *, ident: int = 0) -> bytes:  # fmt: skip
+def tcp_frame(
+    src: str,
+    dst: str,
+    sport: int,
+    dport: int,
+    seq: int,
+    ack: int,
+    flags: int,
+    payload: bytes = b"",
+    *,
+    ident: int = 0,
+) -> bytes:
     """Ethernet + IPv4 + TCP with correct checksums (flags: 0x02 SYN, 0x10 ACK, 0x01 FIN, 0x18 PSH|ACK)."""
     source, target = socket.inet_aton(src), socket.inet_aton(dst)
     header = struct.pack(
@@ -57,8 +67,14 @@ def udp_frame(src: str, dst: str, sport: int, dport: int, payload: bytes) -> byt
     return MAC_SERVER + MAC_CLIENT + b"\x08\x00" + ip + header + payload
 
 
-def write_pcap(path: Path, frames: list[tuple[int, bytes]], *, big_endian: bool = False, nanoseconds: bool = False,
-               link_type: int = 1) -> Path:  # fmt: skip
+def write_pcap(
+    path: Path,
+    frames: list[tuple[int, bytes]],
+    *,
+    big_endian: bool = False,
+    nanoseconds: bool = False,
+    link_type: int = 1,
+) -> Path:
     """``frames``: (time in ns, frame bytes)."""
     order = ">" if big_endian else "<"
     magic = 0xA1B23C4D if nanoseconds else 0xA1B2C3D4

@@ -13,6 +13,8 @@ from tshark_reference import fields
 
 from labkit.errors import CaptureFormatError, UsageError
 from labkit.tools.net.capture_file import open_capture
+from labkit.tools.net.capture_pass import PassListener, run_pass
+from labkit.tools.net.decoded_packet import Packet
 
 FRAME = tcp_frame("10.0.0.1", "10.0.0.2", 1000, 80, 1, 0, 0x02)
 TIMES = [1_700_000_000_123_456_789, 1_700_000_001_000_001_000, 1_700_000_002_999_999_999]
@@ -25,8 +27,10 @@ def read_all(path: Path) -> list[tuple[int, int, int | None, int]]:
 
 def tshark_frames(path: Path) -> list[tuple[int, int, int | None, int]]:
     rows = fields(path, "frame.number", "frame.interface_id", "frame.time_epoch", "frame.len")
-    return [(int(number), int(interface or -1), int(Decimal(time) * 10**9) if time else None, int(length))
-            for number, interface, time, length in rows]  # fmt: skip
+    return [
+        (int(number), int(interface or -1), int(Decimal(time) * 10**9) if time else None, int(length))
+        for number, interface, time, length in rows
+    ]
 
 
 @pytest.mark.parametrize("big_endian", [False, True])
@@ -34,8 +38,9 @@ def tshark_frames(path: Path) -> list[tuple[int, int, int | None, int]]:
 def test_pcap_byte_orders_and_resolutions_match_tshark(
     tmp_path: Path, big_endian: bool, nanoseconds: bool
 ) -> None:
-    path = write_pcap(tmp_path / "t.pcap", [(t, FRAME) for t in TIMES], big_endian=big_endian,
-                      nanoseconds=nanoseconds)  # fmt: skip
+    path = write_pcap(
+        tmp_path / "t.pcap", [(t, FRAME) for t in TIMES], big_endian=big_endian, nanoseconds=nanoseconds
+    )
     ours = read_all(path)
     assert [(n, t, length) for n, _, t, length in ours] == [
         (n, t, length) for n, _, t, length in tshark_frames(path)
@@ -77,8 +82,11 @@ def test_pcapng_sections_interfaces_and_blocks_match_tshark(tmp_path: Path, big_
     with open_capture(path) as capture:
         list(capture.packets())
         assert [(i.link_type, i.timestamp_digits, i.name) for i in capture.interfaces] == [
-            (1, 6, "eth0"), (101, 9, "tun0"), (1, 7, ""), (1, 3, ""),
-        ]  # fmt: skip
+            (1, 6, "eth0"),
+            (101, 9, "tun0"),
+            (1, 7, ""),
+            (1, 3, ""),
+        ]
         assert capture.facts.application == "struct-builder"
 
 
@@ -91,7 +99,7 @@ def test_not_a_capture_is_one_clear_error(tmp_path: Path) -> None:
         read_all(text)
     packed = tmp_path / "lab.pcap.gz"
     packed.write_bytes(gzip.compress(b"\xd4\xc3\xb2\xa1" + bytes(40)))
-    with pytest.raises(CaptureFormatError, match="gzip-compressed.*gunzip"):
+    with pytest.raises(CaptureFormatError, match=r"gzip-compressed.*gunzip"):
         read_all(packed)
     empty = tmp_path / "empty.pcap"
     empty.write_bytes(b"")
@@ -151,3 +159,39 @@ def test_capture_cut_in_its_last_record_reads_the_rest_and_says_where(tmp_path: 
     assert truncation is not None and truncation.frame == 3 and truncation.missing == 10
     assert "ends inside frame 3" in truncation.message() and "editcap" in truncation.message()
     assert [int(row[0]) for row in fields(path, "frame.number")] == numbers  # tshark reads the same two
+
+
+@pytest.mark.parametrize("link_type", [113, 276, 101, 0])
+def test_cooked_raw_and_loopback_links_decode_like_tshark(tmp_path: Path, link_type: int) -> None:
+    """Linux cooked SLL/SLL2, raw IP and BSD loopback: same ports and streams as tshark shows."""
+    frames = [tcp_frame("10.0.0.1", "10.0.0.2", 1000 + n, 80, 1, 0, 0x02) for n in range(3)]
+    frames += [tcp_frame("10.0.0.2", "10.0.0.1", 80, 1001, 7, 2, 0x12)]
+    wrapped = []
+    for frame in frames:
+        ip, mac = frame[14:], frame[6:12]
+        if link_type == 113:
+            wrapped.append(struct.pack("!HHH", 4, 1, 6) + mac + b"\0\0" + b"\x08\x00" + ip)
+        elif link_type == 276:
+            wrapped.append(struct.pack("!HHIHBB", 0x0800, 0, 2, 1, 4, 6) + mac + b"\0\0" + ip)
+        elif link_type == 101:
+            wrapped.append(ip)
+        else:
+            wrapped.append(struct.pack("<I", 2) + ip)
+    path = write_pcap(
+        tmp_path / f"link{link_type}.pcap",
+        [(TIMES[0] + n, f) for n, f in enumerate(wrapped)],
+        link_type=link_type,
+    )
+    listener_rows = []
+
+    class _Rows(PassListener):
+        def packet(self, packet: Packet) -> None:
+            listener_rows.append(
+                (packet.number, packet.src_port, packet.dst_port, packet.stream, packet.src_mac)
+            )
+
+    run_pass(path, [_Rows()])
+    theirs = fields(path, "frame.number", "tcp.srcport", "tcp.dstport", "tcp.stream")
+    assert [row[:4] for row in listener_rows] == [tuple(int(value) for value in row) for row in theirs]
+    if link_type in (113, 276):
+        assert listener_rows[0][4] == "02:00:00:00:00:10"

@@ -22,8 +22,17 @@ LINK = Ether(src="02:00:00:00:00:09", dst="02:00:00:00:00:01")
 S = Host("10.0.0.2", "02:00:00:00:00:02")
 
 
-def _tcp(recorder: Recorder, source: Host, target: Host, sport: int, dport: int, flags: str, seq: int,
-         ack: int = 0, data: bytes = b"") -> None:  # fmt: skip
+def _tcp(
+    recorder: Recorder,
+    source: Host,
+    target: Host,
+    sport: int,
+    dport: int,
+    flags: str,
+    seq: int,
+    ack: int = 0,
+    data: bytes = b"",
+) -> None:
     packet = Ether(src=source.mac, dst=target.mac) / IP(src=source.ip, dst=target.ip)
     packet = packet / TCP(sport=sport, dport=dport, flags=flags, seq=seq, ack=ack)
     recorder.add(packet / Raw(data) if data else packet)
@@ -53,10 +62,21 @@ def build_tricky(path: Path) -> Path:
     _tcp(r, C, S, 4000, 80, "S", 100)
     _tcp(r, S, C, 80, 4000, "SA", 500, 101)
     _tcp(r, S, C, 80, 4000, "SA", 800, 101)  # SYN/ACK with another ISN: same stream
-    r.add(LINK / IP(src="10.0.0.9", dst=C.ip) / ICMP(type=3, code=3) / IP(src=C.ip, dst="10.0.0.9")
-          / UDP(sport=5555, dport=161) / Raw(b"abcd"))  # fmt: skip
-    r.add(LINK / IP(src="10.0.0.9", dst=C.ip) / ICMP(type=3, code=3) / IP(src=C.ip, dst="10.0.0.9")
-          / TCP(sport=5555, dport=161, flags="S"))  # fmt: skip
+    r.add(
+        LINK
+        / IP(src="10.0.0.9", dst=C.ip)
+        / ICMP(type=3, code=3)
+        / IP(src=C.ip, dst="10.0.0.9")
+        / UDP(sport=5555, dport=161)
+        / Raw(b"abcd")
+    )
+    r.add(
+        LINK
+        / IP(src="10.0.0.9", dst=C.ip)
+        / ICMP(type=3, code=3)
+        / IP(src=C.ip, dst="10.0.0.9")
+        / TCP(sport=5555, dport=161, flags="S")
+    )
     short = bytes(IP(src=C.ip, dst="10.0.0.7", proto=6, len=40))[:20] + struct.pack("!HHI", 1234, 443, 55)
     r.add(LINK / IP(src="10.0.0.7", dst=C.ip) / ICMP(type=3, code=1) / Raw(short))  # 8 bytes: no stream
     r.add(LINK / IP(src=C.ip, dst="10.0.0.9") / UDP(sport=5555, dport=161) / Raw(b"abcd"))
@@ -91,9 +111,16 @@ def test_stream_numbers_are_wiresharks(capture: str, request: pytest.FixtureRequ
     path = fixture if isinstance(fixture, Path) else fixture.path
     listener = _Streams()
     run_pass(path, [listener])
-    theirs = [(int(n), "tcp" if t else "udp", int(t or u))
-              for n, t, u in fields(path, "frame.number", "tcp.stream", "udp.stream",
-                                    display_filter="(tcp or udp) and not icmp and not icmpv6")]  # fmt: skip
+    theirs = [
+        (int(n), "tcp" if t else "udp", int(t or u))
+        for n, t, u in fields(
+            path,
+            "frame.number",
+            "tcp.stream",
+            "udp.stream",
+            display_filter="(tcp or udp) and not icmp and not icmpv6",
+        )
+    ]
     assert listener.rows == theirs
     if capture == "tricky":
         # streams 1-4 come from port reuse; 6 exists only inside an ICMP error, so no frame of its own
@@ -114,13 +141,23 @@ def test_conversation_totals_match_tshark(capture: str, request: pytest.FixtureR
     path = fixture if isinstance(fixture, Path) else fixture.path
     table = list_conversations(path)
     for protocol in ("tcp", "udp"):
-        ours = {row.stream: {"a": (row.address_a, row.port_a), "b": (row.address_b, row.port_b),
-                             "ab": [row.frames_a_to_b, row.bytes_a_to_b], "ba": [row.frames_b_to_a, row.bytes_b_to_a],
-                             "first": row.first_frame}
-                for row in table.rows if row.protocol == protocol}  # fmt: skip
+        ours = {
+            row.stream: {
+                "a": (row.address_a, row.port_a),
+                "b": (row.address_b, row.port_b),
+                "ab": [row.frames_a_to_b, row.bytes_a_to_b],
+                "ba": [row.frames_b_to_a, row.bytes_b_to_a],
+                "first": row.first_frame,
+            }
+            for row in table.rows
+            if row.protocol == protocol
+        }
         assert ours == conversation_totals(path, protocol)
-    rows = [line for line in tshark("-r", str(path), "-q", "-z", "conv,tcp", "-z", "conv,udp").splitlines()
-            if "<->" in line]  # fmt: skip
+    rows = [
+        line
+        for line in tshark("-r", str(path), "-q", "-z", "conv,tcp", "-z", "conv,udp").splitlines()
+        if "<->" in line
+    ]
     assert len(rows) == len(table.rows)
 
 

@@ -16,8 +16,9 @@ def test_credentials_match_tshark(any_lab: Lab) -> None:
     found = {(item.protocol, item.mechanism): item for item in find_credentials(any_lab.path).credentials}
     tap = {(frame, protocol): username for frame, protocol, username in credentials_tap(any_lab.path)}
     ftp = found["ftp", "USER/PASS"]
-    ((frame, password),) = fields(any_lab.path, "frame.number", "ftp.request.arg",
-                                  display_filter="ftp.request.command == PASS")  # fmt: skip
+    ((frame, password),) = fields(
+        any_lab.path, "frame.number", "ftp.request.arg", display_filter="ftp.request.command == PASS"
+    )
     assert (ftp.frame, ftp.password, ftp.user) == (int(frame), password, tap[ftp.frame, "FTP"])
     assert (ftp.result, ftp.accepted) == ("230 Login successful.", True)
     basic = found["http", "Basic"]
@@ -27,20 +28,26 @@ def test_credentials_match_tshark(any_lab: Lab) -> None:
     assert (basic.frame, f"{basic.user}:{basic.password}") == (int(frame), decoded)
     assert tap[basic.frame, "HTTP basic auth"] == basic.user
     login = found["smtp", "AUTH LOGIN"]
-    ((frame, encoded),) = fields(any_lab.path, "frame.number", "smtp.auth.password",
-                                 display_filter="smtp.auth.password")  # fmt: skip
+    ((frame, encoded),) = fields(
+        any_lab.path, "frame.number", "smtp.auth.password", display_filter="smtp.auth.password"
+    )
     assert (login.frame, login.password) == (int(frame), base64.b64decode(encoded).decode())
     assert base64.b64decode(tap[login.frame, "SMTP"]).decode() == login.user == "mallory@example.org"
     assert login.accepted is True
     plain = found["smtp", "AUTH PLAIN"]
-    ((frame, token),) = fields(any_lab.path, "frame.number", "smtp.auth.username_password",
-                               display_filter="smtp.auth.username_password")  # fmt: skip
+    ((frame, token),) = fields(
+        any_lab.path,
+        "frame.number",
+        "smtp.auth.username_password",
+        display_filter="smtp.auth.username_password",
+    )
     assert plain.frame == int(frame) == any_lab.frames["smtp_plain"]
     assert base64.b64decode(token).split(b"\0")[1:] == [plain.user.encode(), plain.password.encode()]
     assert plain.accepted is False and plain.result.startswith("535")
     pop = found["pop3", "USER/PASS"]
-    ((frame, password),) = fields(any_lab.path, "frame.number", "pop.request.parameter",
-                                  display_filter='pop.request.command == "PASS"')  # fmt: skip
+    ((frame, password),) = fields(
+        any_lab.path, "frame.number", "pop.request.parameter", display_filter='pop.request.command == "PASS"'
+    )
     assert (pop.frame, pop.password, pop.accepted) == (int(frame), password, False)
     imap = found["imap", "LOGIN"]
     assert tap[imap.frame, "IMAP"] == imap.user == "boss"

@@ -13,8 +13,17 @@ from labkit.tools.net.registered_domains import registered_domain, shannon_entro
 
 def test_dns_lookups_match_tshark(any_lab: Lab) -> None:
     report = list_dns(any_lab.path)
-    rows = fields(any_lab.path, "frame.number", "dns.flags.response", "dns.qry.name", "dns.flags.rcode",
-                  "dns.response_to", "tcp.stream", "udp.stream", display_filter="dns")  # fmt: skip
+    rows = fields(
+        any_lab.path,
+        "frame.number",
+        "dns.flags.response",
+        "dns.qry.name",
+        "dns.flags.rcode",
+        "dns.response_to",
+        "tcp.stream",
+        "udp.stream",
+        display_filter="dns",
+    )
     responses = {int(row[0]): row for row in rows if row[1] in ("1", "True")}
     queries = {int(row[0]): row for row in rows if row[1] not in ("1", "True")}
     ours = {lookup.query_frame: lookup for lookup in report.lookups}
@@ -45,9 +54,15 @@ def test_domain_statistics_make_the_tunnel_stand_out(lab: Lab) -> None:
 
 @pytest.mark.parametrize(
     ("name", "domain"),
-    [("a.b.evil.co.uk", "evil.co.uk"), ("x.example.com", "example.com"), ("mail.gov.kz", "mail.gov.kz"),
-     ("egov.kz", "egov.kz"), ("WWW.Example.COM.", "example.com"), ("4.3.2.1.in-addr.arpa", "1.in-addr.arpa")],
-)  # fmt: skip
+    [
+        ("a.b.evil.co.uk", "evil.co.uk"),
+        ("x.example.com", "example.com"),
+        ("mail.gov.kz", "mail.gov.kz"),
+        ("egov.kz", "egov.kz"),
+        ("WWW.Example.COM.", "example.com"),
+        ("4.3.2.1.in-addr.arpa", "1.in-addr.arpa"),
+    ],
+)
 def test_registered_domain(name: str, domain: str) -> None:
     assert registered_domain(name) == domain
 
@@ -64,14 +79,31 @@ def test_entropy_and_hostile_dns_names() -> None:
 
 def test_http_requests_match_tshark(any_lab: Lab) -> None:
     report = list_http(any_lab.path)
-    requests = fields(any_lab.path, "frame.number", "tcp.stream", "http.request.method", "http.host",
-                      "http.request.uri", "http.user_agent", display_filter="http.request")  # fmt: skip
-    responses = fields(any_lab.path, "frame.number", "tcp.stream", "http.response.code", "http.request_in",
-                       display_filter="http.response")  # fmt: skip
-    assert [(row.request_frame, row.stream, row.method, row.host, row.uri, row.user_agent)
-            for row in report.transactions] == [
-        (int(frame), int(stream), method, host, uri, agent) for frame, stream, method, host, uri, agent in requests
-    ]  # fmt: skip
+    requests = fields(
+        any_lab.path,
+        "frame.number",
+        "tcp.stream",
+        "http.request.method",
+        "http.host",
+        "http.request.uri",
+        "http.user_agent",
+        display_filter="http.request",
+    )
+    responses = fields(
+        any_lab.path,
+        "frame.number",
+        "tcp.stream",
+        "http.response.code",
+        "http.request_in",
+        display_filter="http.response",
+    )
+    assert [
+        (row.request_frame, row.stream, row.method, row.host, row.uri, row.user_agent)
+        for row in report.transactions
+    ] == [
+        (int(frame), int(stream), method, host, uri, agent)
+        for frame, stream, method, host, uri, agent in requests
+    ]
     answered = {int(request_in): (int(frame), int(code)) for frame, _, code, request_in in responses}
     for row in report.transactions:
         assert (row.response_frame, row.status) == answered[row.request_frame]

@@ -84,7 +84,7 @@ def test_output_folder_rules(lab: Lab, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "report.txt").write_bytes(b"the examiner's own notes")
-    with pytest.raises(OutputExistsError, match="not empty.*--force"):
+    with pytest.raises(OutputExistsError, match=r"not empty.*--force"):
         extract_objects(lab.path, out)
     report = extract_objects(lab.path, out, force=True, protocols=("http",))
     assert (out / "report.txt").read_bytes() == b"the examiner's own notes"  # never replaced

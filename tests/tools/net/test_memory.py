@@ -22,8 +22,9 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> BigCapture:
 def run_measured(output: Path, *args: str) -> tuple[int, str, int]:
     """(exit code, stdout, peak RSS in KiB) of ``labkit ARGS`` in a child process of its own."""
     with output.open("wb") as stdout:
-        process = subprocess.Popen([sys.executable, "-m", "labkit.cli.main", *args], stdout=stdout,
-                                   stderr=subprocess.DEVNULL)  # fmt: skip
+        process = subprocess.Popen(
+            [sys.executable, "-m", "labkit.cli.main", *args], stdout=stdout, stderr=subprocess.DEVNULL
+        )
         _, status, usage = os.wait4(process.pid, 0)  # this child's own rusage (RUSAGE_CHILDREN of one)
         process.returncode = os.waitstatus_to_exitcode(status)
     return process.returncode, output.read_text(), usage.ru_maxrss

@@ -72,8 +72,15 @@ def test_stored_direction_reads_across_spills_and_gaps() -> None:
 
 def build_disordered(path: Path) -> tuple[Path, bytes, bytes]:
     recorder = Recorder()
-    session = TcpSession(recorder, Host("10.9.0.1", "02:00:00:00:00:01"), Host("10.9.0.2", "02:00:00:00:00:02"),
-                         40000, 9000, client_isn=0xFFFFF000, server_isn=77)  # fmt: skip
+    session = TcpSession(
+        recorder,
+        Host("10.9.0.1", "02:00:00:00:00:01"),
+        Host("10.9.0.2", "02:00:00:00:00:02"),
+        40000,
+        9000,
+        client_isn=0xFFFFF000,
+        server_isn=77,
+    )
     session.connect()
     first, second, third = b"A" * 1000, b"B" * 1000, b"C" * 1000
     session.send_raw("client", second, 1000)  # arrives before the segment ahead of it

@@ -30,14 +30,25 @@ def conversation_totals(path: Path, protocol: str) -> dict[int, dict[str, object
     """tcp.stream / udp.stream -> A, B, frames and bytes each way, first frame: counted from the frames,
     because ``-z conv`` rounds bytes to kB. ICMP errors that quote a header are left out, as the
     conversation table does."""
-    rows = fields(path, f"{protocol}.stream", "ip.src", "ipv6.src", f"{protocol}.srcport", "ip.dst", "ipv6.dst",
-                  f"{protocol}.dstport", "frame.len", "frame.number",
-                  display_filter=f"{protocol} and not icmp and not icmpv6")  # fmt: skip
+    rows = fields(
+        path,
+        f"{protocol}.stream",
+        "ip.src",
+        "ipv6.src",
+        f"{protocol}.srcport",
+        "ip.dst",
+        "ipv6.dst",
+        f"{protocol}.dstport",
+        "frame.len",
+        "frame.number",
+        display_filter=f"{protocol} and not icmp and not icmpv6",
+    )
     totals: dict[int, dict[str, object]] = {}
     for stream, ip4, ip6, sport, dip4, dip6, dport, length, number in rows:
         source, target = (ip4 or ip6, int(sport)), (dip4 or dip6, int(dport))
-        entry = totals.setdefault(int(stream), {"a": source, "b": target, "ab": [0, 0], "ba": [0, 0],
-                                                "first": int(number)})  # fmt: skip
+        entry = totals.setdefault(
+            int(stream), {"a": source, "b": target, "ab": [0, 0], "ba": [0, 0], "first": int(number)}
+        )
         side = entry["ab"] if source == entry["a"] else entry["ba"]
         side[0] += 1  # type: ignore[index]
         side[1] += int(length)  # type: ignore[index]
