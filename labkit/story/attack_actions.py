@@ -1,4 +1,4 @@
-"""Hostile traffic: an SSH password brute force, a TCP SYN port scan, and a DNS tunnel / beacon.
+"""Probes and hostile traffic: an SSH password brute force, a TCP SYN port scan, ping.
 
 What a trainee must recognise by its shape: many short SSH sessions from one address, SYNs to many
 ports answered by RST (closed) or SYN/ACK (open, then reset by the scanner), and many long, random-looking
@@ -7,19 +7,15 @@ query names under one domain at a steady rhythm.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
-from labkit.errors import EvidenceError
-from labkit.scenario.time_expressions import TimeExpressionError, parse_duration
-from labkit.story.base import ActionFailed
 from labkit.story.context import StoryContext
-from labkit.story.network.action_base import NetworkAction, PayloadSpec
-from labkit.story.network.runtime import to_us
+from labkit.story.network.action_base import NetworkAction
+from labkit.story.network.runtime import from_us, to_us
 
 
 class SshBruteForce(NetworkAction):
@@ -199,144 +195,77 @@ class SynScan(NetworkAction):
         }
 
 
-class TunnelDataSpec(PayloadSpec):
-    name: str = "data"
+class Ping(NetworkAction):
+    """ICMP echo requests and replies (Windows or Linux payloads, by the host's OS)."""
 
-
-class DnsTunnel(NetworkAction):
-    """Data leaves in DNS query names under a domain, one query per chunk, at a beacon's steady rhythm."""
-
-    action_name: ClassVar[str] = "dns.tunnel"
+    action_name: ClassVar[str] = "icmp.ping"
     media: ClassVar[tuple[str, ...]] = ("network",)
     fact_fields: ClassVar[tuple[str, ...]] = (
-        "domain",
-        "queries",
-        "heartbeats",
-        "total_queries",
-        "data_first_frame",
+        "target_ip",
+        "requests",
+        "replies",
         "first_frame",
-        "last_frame",
-        "data_size",
-        "data_sha256",
-        "data_text",
-        "encoding",
         "started",
-        "finished",
-        "resolver",
-        "client_ip",
         "capture",
-        "query_type",
     )
-    domain: str
-    data: TunnelDataSpec
-    encoding: Literal["base32", "hex"] = "base32"
-    query_type: Literal["TXT", "A"] = "TXT"
-    interval: str = Field("5s", description="time between queries (a beacon's period)")
-    interval_jitter: float = Field(0.2, ge=0, le=1, description="fraction of the interval, seeded")
-    chunk: int = Field(30, ge=4, le=120, description="bytes of data per query")
-    heartbeats: int = Field(
-        0, ge=0, le=10000, description="check-in A queries at the interval before the data"
-    )
+    target: str = Field(description="host id or DNS name")
+    count: int = Field(4, ge=1, le=1000)
+    answered: bool = True
 
-    _interval = field_validator("interval")(lambda cls, v: (_duration(v), v)[1])
-
-    @model_validator(mode="after")
-    def _whole_base32_groups(self) -> DnsTunnel:
-        if self.encoding == "base32" and self.chunk % 5:
-            raise ValueError(
-                f"chunk: base32 chunks are whole groups of 5 bytes (so they decode when concatenated); "
-                f"use {self.chunk - self.chunk % 5 or 5} or {self.chunk + 5 - self.chunk % 5}"
-            )
-        return self
+    def host_refs(self) -> list[tuple[str, str]]:
+        return [("host", self.host)]  # the target may be a DNS name
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
-        from labkit.evidence.network.protocols import dns_tunnel
-        from labkit.evidence.network.protocols.dns import DnsRecord
-        from labkit.story.network.runtime import from_us
+        from labkit.evidence.network.protocols import icmp_payloads
+        from labkit.evidence.network.wire import ping
 
         runtime = self.network(ctx)
         client = self.client(ctx)
-        label = self.label()
-        rng = ctx.rng("tunnel", label)
-        _, data, _ = self.data.render(ctx, label + ":data", when)
-        domain = ctx.render(self.domain).rstrip(".").lower()
-        try:
-            names = dns_tunnel.encode_tunnel_names(
-                data,
-                domain,
-                session_id=rng.randrange(1, 0xFFFF),
-                encoding=self.encoding,
-                chunk_size=self.chunk,
+        start = to_us(when)
+        runtime.advance(start)
+        target_name = ctx.render(self.target)
+        if target_name in runtime.hosts:
+            target = runtime.hosts[target_name]
+        else:
+            lookup = runtime.lookup(client, target_name, start, self.label())
+            start = lookup.end_us + 500
+            target = runtime.remote(runtime.resolve_name(target_name).address, target_name)
+        points = runtime.observers(client, target)
+        start = runtime.arp(client, start, points)
+        windows = client.stack.family == "windows"
+
+        def payload(sequence: int, ts_us: int) -> bytes:
+            return (
+                icmp_payloads.windows_ping_payload()
+                if windows
+                else icmp_payloads.linux_ping_payload(from_us(ts_us))
             )
-        except (ValueError, EvidenceError) as exc:
-            raise ActionFailed(str(exc)) from None
-        period = _duration(self.interval)
-        at = to_us(when)
-        first = last = None
-        # Check-ins first: an implant asks "anything for me?" (an A query, answered with a parking
-        # address) at its beacon interval before it starts to send; only TXT queries carry data.
-        for beat in range(self.heartbeats):
-            runtime.advance(at)
-            qname = f"{rng.getrandbits(32):08x}.{domain}"
-            lookup = runtime.lookup(
-                client,
-                qname,
-                at,
-                f"{label}:beat:{beat}",
-                qtype="A",
-                use_cache=False,
-                answers=[DnsRecord(qname, "A", 0, "127.0.0.2")],
+
+        per_point = [
+            ping(
+                point.capture,
+                runtime.endpoint(client),
+                runtime.endpoint(target),
+                start_us=start,
+                rtt_us=runtime.rtt_between(client, target),
+                rng=ctx.rng("icmp", self.label()),
+                payload=payload,
+                count=self.count,
+                answered=self.answered,
             )
-            first = first or lookup.query_frame
-            at = lookup.end_us + int(period * (1 + self.interval_jitter * (2 * rng.random() - 1)))
-        data_first = None
-        for index, qname in enumerate(names):
-            runtime.advance(at)
-            if self.query_type == "TXT":
-                answer = [DnsRecord(qname, "TXT", 0, f"ok:{index:04x}:{rng.getrandbits(32):08x}")]
-            else:
-                answer = [
-                    DnsRecord(
-                        qname, "A", 0, f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-                    )
-                ]
-            lookup = runtime.lookup(
-                client, qname, at, f"{label}:{index}", qtype=self.query_type, use_cache=False, answers=answer
-            )
-            first = first or lookup.query_frame
-            data_first = data_first or lookup.query_frame
-            last = lookup.response_frame
-            at = lookup.end_us + int(period * (1 + self.interval_jitter * (2 * rng.random() - 1)))
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = None
+            for point in points
+        ]
+        echoes = per_point[0]
+        first = echoes[0].request
+        last = echoes[-1].reply or echoes[-1].request
+        at = last.ts_us
+        for point in points:
+            point.note_story(start, at)
         return {
-            "domain": domain,
-            "queries": len(names),
-            "heartbeats": self.heartbeats,
-            "total_queries": len(names) + self.heartbeats,
-            "data_first_frame": data_first,
+            "target_ip": str(target.ipv4),
+            "requests": self.count,
+            "replies": self.count if self.answered else 0,
             "first_frame": first,
-            "last_frame": last,
-            "data_size": len(data),
-            "data_sha256": hashlib.sha256(data).hexdigest(),
-            "data_text": text,
-            "encoding": self.encoding,
             "started": when.isoformat(),
-            "finished": from_us(at, ctx.zone).isoformat(),
-            "resolver": str(client.resolver),
-            "client_ip": str(client.ipv4),
-            "capture": runtime.points_for(client)[0].spec.id,
-            "query_type": self.query_type,
+            "capture": points[0].spec.id,
         }
-
-
-def _duration(text: str) -> int:
-    try:
-        seconds = parse_duration(text).total_seconds()
-    except TimeExpressionError as exc:
-        raise ValueError(str(exc)) from None
-    if seconds <= 0:
-        raise ValueError("the interval must be positive")
-    return int(seconds * 1_000_000)

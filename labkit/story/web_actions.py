@@ -1,4 +1,4 @@
-"""Web and name-service actions: DNS lookups, HTTP requests (downloads land on disk), TLS sessions, ping.
+"""Web actions: HTTP requests (downloads land on disk) and TLS sessions.
 
 An HTTP download with ``save_to`` renders into both media: the response on the wire and the file on the
 host's disk, with the same bytes and a creation time just after the last packet of the transfer.
@@ -17,69 +17,8 @@ from labkit.evidence.disk.fat import FatTimes
 from labkit.story.base import ActionFailed, PathEffect
 from labkit.story.content import ContentSpec, render_content
 from labkit.story.context import StoryContext
-from labkit.story.file_actions import FILE_FACTS
 from labkit.story.network.action_base import CONNECTION_FACTS, NetworkAction, PayloadSpec, connection_facts
 from labkit.story.network.runtime import from_us, to_us
-
-
-class DnsLookup(NetworkAction):
-    """A name lookup by the host's stub resolver (NXDOMAIN with ``nxdomain: true``)."""
-
-    action_name: ClassVar[str] = "dns.lookup"
-    media: ClassVar[tuple[str, ...]] = ("network",)
-    fact_fields: ClassVar[tuple[str, ...]] = (
-        "name",
-        "type",
-        "answer",
-        "rcode",
-        "client_ip",
-        "resolver",
-        "query_frame",
-        "response_frame",
-        "udp_stream",
-        "time",
-        "capture",
-    )
-    name: str
-    type: Literal["A", "AAAA", "CNAME", "TXT", "MX"] = "A"
-    nxdomain: bool = False
-    answers: list[str] = Field(default_factory=list, description="values for TXT/CNAME/MX/AAAA answers")
-
-    def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
-        from labkit.evidence.network.protocols.dns import DnsRecord
-
-        runtime = self.network(ctx)
-        client = self.client(ctx)
-        name = ctx.render(self.name)
-        runtime.advance(to_us(when))
-        records = None
-        if self.answers:
-            wire_name = runtime.resolve_name(name).name
-            records = [DnsRecord(wire_name, self.type, 300, ctx.render(value)) for value in self.answers]
-        lookup = runtime.lookup(
-            client,
-            name,
-            to_us(when),
-            self.label(),
-            qtype=self.type,
-            use_cache=False,
-            rcode=3 if self.nxdomain else 0,
-            answers=records,
-        )
-        answer = lookup.answer if not records else ", ".join(r.value for r in records)
-        return {
-            "name": lookup.name,
-            "type": self.type,
-            "answer": answer,
-            "rcode": "NXDOMAIN" if self.nxdomain else "NOERROR",
-            "client_ip": str(client.ipv4),
-            "resolver": str(client.resolver),
-            "query_frame": lookup.query_frame,
-            "response_frame": lookup.response_frame,
-            "udp_stream": lookup.stream,
-            "time": when.isoformat(),
-            "capture": runtime.points_for(client)[0].spec.id,
-        }
 
 
 class HttpResponseSpec(BaseModel):
@@ -389,80 +328,4 @@ class TlsConnect(NetworkAction):
         )
 
 
-class Ping(NetworkAction):
-    """ICMP echo requests and replies (Windows or Linux payloads, by the host's OS)."""
-
-    action_name: ClassVar[str] = "icmp.ping"
-    media: ClassVar[tuple[str, ...]] = ("network",)
-    fact_fields: ClassVar[tuple[str, ...]] = (
-        "target_ip",
-        "requests",
-        "replies",
-        "first_frame",
-        "started",
-        "capture",
-    )
-    target: str = Field(description="host id or DNS name")
-    count: int = Field(4, ge=1, le=1000)
-    answered: bool = True
-
-    def host_refs(self) -> list[tuple[str, str]]:
-        return [("host", self.host)]  # the target may be a DNS name
-
-    def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
-        from labkit.evidence.network.protocols import icmp_payloads
-        from labkit.evidence.network.wire import ping
-
-        runtime = self.network(ctx)
-        client = self.client(ctx)
-        start = to_us(when)
-        runtime.advance(start)
-        target_name = ctx.render(self.target)
-        if target_name in runtime.hosts:
-            target = runtime.hosts[target_name]
-        else:
-            lookup = runtime.lookup(client, target_name, start, self.label())
-            start = lookup.end_us + 500
-            target = runtime.remote(runtime.resolve_name(target_name).address, target_name)
-        points = runtime.observers(client, target)
-        start = runtime.arp(client, start, points)
-        windows = client.stack.family == "windows"
-
-        def payload(sequence: int, ts_us: int) -> bytes:
-            return (
-                icmp_payloads.windows_ping_payload()
-                if windows
-                else icmp_payloads.linux_ping_payload(from_us(ts_us))
-            )
-
-        per_point = [
-            ping(
-                point.capture,
-                runtime.endpoint(client),
-                runtime.endpoint(target),
-                start_us=start,
-                rtt_us=runtime.rtt_between(client, target),
-                rng=ctx.rng("icmp", self.label()),
-                payload=payload,
-                count=self.count,
-                answered=self.answered,
-            )
-            for point in points
-        ]
-        echoes = per_point[0]
-        first = echoes[0].request
-        last = echoes[-1].reply or echoes[-1].request
-        at = last.ts_us
-        for point in points:
-            point.note_story(start, at)
-        return {
-            "target_ip": str(target.ipv4),
-            "requests": self.count,
-            "replies": self.count if self.answered else 0,
-            "first_frame": first,
-            "started": when.isoformat(),
-            "capture": points[0].spec.id,
-        }
-
-
-__all__ = ["FILE_FACTS", "DnsLookup", "HttpRequest", "Ping", "TlsConnect"]
+__all__ = ["HttpRequest", "TlsConnect"]

@@ -10,16 +10,19 @@ seen by several capture points is rendered into each with the same random stream
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from random import Random
-from typing import Any, Literal
+from typing import Any
 
 from labkit.evidence.network.wire import Capture, Endpoint, FrameRef, StreamRef, TcpSession, UdpFlow, frames
 from labkit.scenario.network_model import CaptureSpec
 from labkit.story.base import ActionFailed
+from labkit.story.network.connections import Connection, Datagrams
+from labkit.story.network.dns_service import Lookup, Resolution
+from labkit.story.network.dns_service import lookup as dns_lookup
 from labkit.story.network.hosts import NetHost
 from labkit.story.network.internet_sites import SITES, address_in, hosting_address
 
@@ -52,87 +55,6 @@ class CapturePoint:
     def note_story(self, start_us: int, end_us: int) -> None:
         self.story_first_us = start_us if self.story_first_us is None else min(self.story_first_us, start_us)
         self.story_last_us = end_us if self.story_last_us is None else max(self.story_last_us, end_us)
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """What a name resolves to, and the DNS records a resolver returns for it."""
-
-    name: str
-    address: ipaddress.IPv4Address
-    cnames: tuple[str, ...]
-    ttl: int
-    address6: ipaddress.IPv6Address | None = None
-
-
-@dataclass
-class Lookup:
-    name: str
-    qtype: str
-    answer: str | None
-    query_frame: FrameRef | None
-    response_frame: FrameRef | None
-    stream: StreamRef | None
-    end_us: int
-    cached: bool
-
-
-class Connection:
-    """A TCP connection rendered into every capture point that sees it; facts come from the first."""
-
-    def __init__(
-        self, sessions: list[TcpSession], point: CapturePoint, client_port: int, server_port: int
-    ) -> None:
-        self.sessions = sessions
-        self.point = point
-        self.client_port = client_port
-        self.server_port = server_port
-        self.client_ip = ""
-        self.server_ip = ""
-
-    @property
-    def now_us(self) -> int:
-        return self.sessions[0].now_us
-
-    @property
-    def stream(self) -> StreamRef:
-        return self.sessions[0].stream
-
-    def _all(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        results = [getattr(session, method)(*args, **kwargs) for session in self.sessions]
-        return results[0]
-
-    def connect(self) -> Any:
-        return self._all("connect")
-
-    def refuse(self) -> FrameRef:
-        return self._all("refuse")
-
-    def send(self, sender: Literal["client", "server"], data: bytes, **kwargs: Any) -> Any:
-        return self._all("send", sender, data, **kwargs)
-
-    def close(
-        self, initiator: Literal["client", "server"] = "client", how: str = "fin", **kwargs: Any
-    ) -> FrameRef:
-        return self._all("close", initiator, how, **kwargs)
-
-    def half_open(self) -> FrameRef:
-        return self._all("half_open")
-
-
-class Datagrams:
-    """A UDP flow rendered into every capture point that sees it."""
-
-    def __init__(self, flows: list[UdpFlow]) -> None:
-        self.flows = flows
-
-    @property
-    def stream(self) -> StreamRef:
-        return self.flows[0].stream
-
-    def send(self, sender: Literal["client", "server"], payload: bytes, *, at_us: int) -> FrameRef:
-        refs = [flow.send(sender, payload, at_us=at_us) for flow in self.flows]
-        return refs[0]
 
 
 @dataclass
@@ -326,68 +248,10 @@ class NetworkRuntime:
             point.capture.add(reply_at, reply)
         return reply_at + 30 + rng.randrange(120)
 
-    def lookup(
-        self,
-        client: NetHost,
-        name: str,
-        at_us: int,
-        label: str,
-        *,
-        qtype: str = "A",
-        use_cache: bool = True,
-        rcode: int = 0,
-        answers: list[Any] | None = None,
-        story: bool = True,
-    ) -> Lookup:
-        """A stub-resolver lookup: nothing on the wire if the answer is cached, else query and response."""
-        from labkit.evidence.network.protocols import dns
+    def lookup(self, client: NetHost, name: str, at_us: int, label: str, **options: Any) -> Lookup:
+        """A stub-resolver lookup (see :func:`labkit.story.network.dns_service.lookup`)."""
+        return dns_lookup(self, client, name, at_us, label, **options)
 
-        resolution = self.resolve_name(name)
-        key = (client.id, f"{resolution.name}/{qtype}")
-        if use_cache and rcode == 0 and answers is None and self.dns_cache.get(key, -1) > at_us:
-            return Lookup(resolution.name, qtype, str(resolution.address), None, None, None, at_us, True)
-        if client.resolver is None:
-            raise ActionFailed(f"host {client.id!r} has no DNS resolver (network.dns or network.gateway)")
-        rng = self.rng_for("dns", label)
-        resolver = self.remote(client.resolver, "resolver") if client.resolver != client.gateway else None
-        server = self.gateway_endpoint(client) if resolver is None else self.endpoint(resolver)
-        points = [p for p in self.points if client.id in p.hosts]
-        if not points:
-            raise ActionFailed(
-                f"no capture point sees host {client.id!r}: list it in network.captures[].hosts"
-            )
-        at_us = self.arp(client, at_us, points)
-        port = client.ephemeral_port(self.rng_for("dns-port", client.id, label))
-        flow = self.udp(client, server, port, 53, at_us, points)
-        txid = rng.randrange(65536)
-        query = dns.dns_query(txid, resolution.name, qtype)
-        query_frame = flow.send("client", query, at_us=at_us)
-        if answers is None and rcode == 0:
-            answers = _records_for(resolution, qtype)
-        authority: list[Any] = []
-        if rcode == 3 or (rcode == 0 and not answers):
-            authority = [_soa_for(resolution.name)]
-        delay = (resolver.rtt_us if resolver else 0) + (
-            rng.randrange(8_000, 90_000) if rng.random() < 0.4 else rng.randrange(300, 2_500)
-        )
-        response = dns.dns_response(
-            txid, resolution.name, qtype, answers or [], rcode=rcode, authority=authority
-        )
-        response_at = at_us + delay
-        response_frame = flow.send("server", response, at_us=response_at)
-        ttl = min((r.ttl for r in answers or []), default=60)
-        self.dns_cache[key] = response_at + ttl * 1_000_000
-        if story:
-            for point in points:
-                point.note_story(at_us, response_at)
-        answer = None
-        if rcode == 0 and answers and qtype in ("A", "AAAA"):
-            answer = str(resolution.address if qtype == "A" else resolution.address6)
-        return Lookup(
-            resolution.name, qtype, answer, query_frame, response_frame, flow.stream, response_at, False
-        )
-
-    # -- the end --------------------------------------------------------------------------------------
     def capture_window(self, point: CapturePoint) -> tuple[int, int]:
         last = point.story_last_us if point.story_last_us is not None else point.start_us
         end = point.end_us if point.end_us is not None else last + 300_000_000
@@ -422,25 +286,6 @@ class NetworkRuntime:
         return facts
 
 
-def _records_for(resolution: Resolution, qtype: str) -> list[Any]:
-    from labkit.evidence.network.protocols.dns import DnsRecord
-
-    if qtype not in ("A", "AAAA") or (qtype == "AAAA" and resolution.address6 is None):
-        return []  # NOERROR without an answer ("no data"), with the zone's SOA
-    chain = [resolution.name, *resolution.cnames]
-    records = [DnsRecord(chain[i], "CNAME", resolution.ttl, chain[i + 1]) for i in range(len(chain) - 1)]
-    address = resolution.address if qtype == "A" else resolution.address6
-    records.append(DnsRecord(chain[-1], qtype, resolution.ttl, str(address)))
-    return records
-
-
-def _soa_for(name: str) -> Any:
-    from labkit.evidence.network.protocols.dns import DnsRecord
-
-    zone = ".".join(name.split(".")[-2:])
-    return DnsRecord(zone, "SOA", 900, f"ns1.{zone} hostmaster.{zone} 2026010101 7200 3600 1209600 300")
-
-
 def resolve_refs(value: Any) -> Any:
     """Replace frame and stream handles in facts by their numbers (once the captures are written)."""
     if isinstance(value, FrameRef):
@@ -452,7 +297,3 @@ def resolve_refs(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [resolve_refs(v) for v in value]
     return value
-
-
-def iter_points(points: list[CapturePoint], host: NetHost) -> Iterator[CapturePoint]:
-    return (p for p in points if host.id in p.hosts)
