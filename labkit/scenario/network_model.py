@@ -113,6 +113,7 @@ class BackgroundSpec(Strict):
         True, description="time synchronisation (Windows: time.windows.com, Linux: ntp.ubuntu.com)"
     )
     arp: bool = Field(True, description="ARP for the gateway when a host's cache entry has expired")
+    dhcp: bool = Field(True, description="a DHCP lease renewal per host: its name, MAC and address")
 
 
 class CaptureSpec(Strict):

@@ -178,3 +178,24 @@ def test_a_lost_segment_is_retransmitted_and_flagged_by_tshark(lab: Path) -> Non
         tap, f"tcp.stream == {stream} and tcp.seq == {seq} and tcp.len == {length}", "frame.number"
     )
     assert len(originals) == 2  # the segment as first sent, and its retransmission
+
+
+def test_a_dhcp_renewal_ties_host_name_mac_and_address(lab: Path) -> None:
+    tap = lab / "case" / "evidence" / "tap.pcapng"
+    rows = fields(
+        tap,
+        "dhcp.option.dhcp == 3",
+        "ip.src",
+        "dhcp.option.hostname",
+        "eth.src",
+        "dhcp.option.vendor_class_id",
+    )
+    by_address = {row[0]: row for row in rows}
+    assert "10.1.2.33" in by_address, rows
+    _, name, mac, vendor = by_address["10.1.2.33"]
+    assert (name, vendor) == ("PC-01", "MSFT 5.0")
+    assert mac == facts(lab)["download"]["client_mac"]
+    acks = fields(
+        tap, "dhcp.option.dhcp == 5 and ip.dst == 10.1.2.33", "dhcp.option.router", "dhcp.option.subnet_mask"
+    )
+    assert acks == [["10.1.2.1", "255.255.255.0"]]

@@ -40,6 +40,7 @@ class Background:
         self.next_times: dict[tuple[str, str], int] = {}
         self.rates: dict[tuple[str, str], float] = {}
         self.window_end: dict[str, int | None] = {}
+        self.once: set[tuple[str, str]] = set()
         for point in runtime.points:
             spec = point.spec.background
             for host_id in sorted(point.hosts):
@@ -55,13 +56,23 @@ class Background:
                         self._plan(point, host_id, kind, float(per_hour))
                 if spec.arp:
                     self._plan(point, host_id, "arp", 12.0)
+                if spec.dhcp and runtime.hosts[host_id].on_lan:
+                    # Renewals come every half lease (12 h for a day's lease): one in a capture.
+                    self._plan(point, host_id, "dhcp", 1.0, once=True)
 
-    def _plan(self, point: CapturePoint, host_id: str, kind: str, per_hour: float) -> None:
+    def _plan(
+        self, point: CapturePoint, host_id: str, kind: str, per_hour: float, once: bool = False
+    ) -> None:
         key = (host_id, kind)
+        if once:
+            self.once.add(key)
         self.rates[key] = per_hour
         rng = self.runtime.rng_for("background", host_id, kind)
         self.streams[key] = rng
-        first = point.start_us + int(rng.random() * HOUR_US / per_hour)
+        if once:  # early in the window, so every mirrored host shows it once
+            first = point.start_us + rng.randrange(30_000_000, 600_000_000)
+        else:
+            first = point.start_us + int(rng.random() * HOUR_US / per_hour)
         self._push(first, kind, host_id)
 
     def _push(self, at_us: int, kind: str, host_id: str) -> None:
@@ -80,6 +91,8 @@ class Background:
                 return
             heapq.heappop(self.queue)
             self._render(event)
+            if (event.host_id, event.kind) in self.once:
+                continue
             rng = self.streams[(event.host_id, event.kind)]
             gap = rng.expovariate(self.rates[(event.host_id, event.kind)] / HOUR_US)  # type: ignore[attr-defined]
             self._push(event.at_us + max(1_000_000, int(gap)), event.kind, event.host_id)
@@ -107,6 +120,8 @@ class Background:
             self._ntp(host, event.at_us, label)
         elif event.kind == "arp":
             self.runtime.arp(host, event.at_us)
+        elif event.kind == "dhcp":
+            self._dhcp(host, event.at_us, label)
 
     def _ntp(self, host: NetHost, at_us: int, label: str) -> None:
         from labkit.evidence.network.protocols import ntp
@@ -132,3 +147,25 @@ class Background:
             rng=rng,
         )
         flow.send("server", response, at_us=reply_at)
+
+    def _dhcp(self, host: NetHost, at_us: int, label: str) -> None:
+        from labkit.evidence.network.protocols import dhcp
+
+        assert host.gateway is not None and host.lan is not None
+        rng = self.runtime.rng_for("dhcp", label)
+        at_us = self.runtime.arp(host, at_us)
+        lease = dhcp.Lease(
+            address=str(host.ipv4),
+            server=str(host.gateway),
+            netmask=str(host.lan.netmask),
+            router=str(host.gateway),
+            dns_servers=(str(host.resolver or host.gateway),),
+        )
+        points = [p for p in self.runtime.points if host.id in p.hosts]
+        flow = self.runtime.udp(host, self.runtime.gateway_endpoint(host), 68, 67, at_us, points)
+        xid = rng.getrandbits(32)
+        family = "windows" if host.stack.family == "windows" else "linux"
+        flow.send(
+            "client", dhcp.renewal_request(xid, host.mac, lease, host.hostname, client=family), at_us=at_us
+        )
+        flow.send("server", dhcp.renewal_ack(xid, host.mac, lease), at_us=at_us + 600 + rng.randrange(3_000))
