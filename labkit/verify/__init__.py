@@ -1,4 +1,8 @@
-"""``labkit verify``: every answer of a key, read back from the evidence by independent tools."""
+"""``labkit verify``: every answer of a key, read back from the evidence by independent tools.
+
+Disk answers are read with The Sleuth Kit (``disk_checks``), network answers with tshark
+(``network_checks``); a download saved to a disk is checked in both.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from labkit.verify.disk_checks import (
     observe_hidden_fact,
 )
 from labkit.verify.integrity_checks import check_ewf, check_manifest, check_no_secrets
+from labkit.verify.network_checks import NetworkEvidence
 from labkit.verify.volume_checks import check_volume_with_fsck, pytsk3_file_sha256
 
 
@@ -73,8 +78,12 @@ def agrees(question: KeyQuestion, observed: Any) -> tuple[bool, str]:
     return verdict.status == "correct", verdict.reason
 
 
+#: Media whose answers verify reads back ("several": an action that left traces in more than one).
+VERIFIED_MEDIA = ("disk", "network", "several")
+
+
 def verify_report(root: str | Path) -> VerifyReport:
-    """Check every disk answer of the lab at ``root``; never raises on disagreement."""
+    """Check every disk and network answer of the lab at ``root``; never raises on disagreement."""
     root = Path(root)
     key, facts = _load(root)
     evidence_dir = root / "case" / "evidence"
@@ -93,36 +102,57 @@ def verify_report(root: str | Path) -> VerifyReport:
             disks[disk_id] = DiskEvidence(image, disk["partition_offset_sectors"], disk["timezone"])
             ok, detail = check_volume_with_fsck(image, disk["partition_offset_sectors"])
             report.volume_checks.append((disk_id, ok, detail))
-    for question in key.questions:
-        if question.medium != "disk" or not question.source:
-            continue
-        owner, _, fact = question.source.partition(".")
-        record = facts.get(owner, {})
-        head = fact.split(".", 1)[0]
-        disk_id = owner if "image_sha256" in record else record.get("disk")
-        if disk_id not in disks:
-            observation = Observation(None, "the evidence image is missing")
-        elif owner in disks:
-            evidence = disks[owner]
-            observation = observe_disk_fact(evidence.image, evidence.offset, head)
-        elif "inode" in record:
-            evidence = disks[record["disk"]]
-            observation = observe_file_fact(evidence, record, head)
-            if head in ("md5", "sha1", "sha256") and observation.value is not None:
-                second = pytsk3_file_sha256(evidence.image, evidence.offset, record["inode"])
-                if second != record["sha256"]:
-                    observation = Observation(None, "pytsk3 disagrees with icat")
-        elif "length" in record:
-            observation = observe_hidden_fact(disks[record["disk"]], record, head)
-        else:
-            observation = Observation(None, "no independent reader for this fact")
-        ok, reason = agrees(question, observation.value)
-        report.checks.append(
-            CheckResult(
-                question.id, question.source, question.answer, observation.value, observation.tool, ok, reason
+    with NetworkEvidence(evidence_dir, facts) as network:
+        for capture_id in network.capture_ids():
+            report.integrity_checks.append((f"{capture_id} capture", *network.integrity(capture_id)))
+        for question in key.questions:
+            if question.medium not in VERIFIED_MEDIA or not question.source:
+                continue
+            observation = _observe(question.source, facts, disks, network)
+            ok, reason = agrees(question, observation.value)
+            report.checks.append(
+                CheckResult(
+                    question.id,
+                    question.source,
+                    question.answer,
+                    observation.value,
+                    observation.tool,
+                    ok,
+                    reason,
+                )
             )
-        )
     return report
+
+
+def _observe(
+    source: str, facts: dict[str, Any], disks: dict[str, DiskEvidence], network: NetworkEvidence
+) -> Observation:
+    """Route a fact to its reader: TSK for disks and the files on them, tshark for captures."""
+    owner, _, fact = source.partition(".")
+    record = facts.get(owner, {})
+    nested, _, rest = fact.partition(".")
+    if nested == "file" and isinstance(record.get("file"), dict) and rest:
+        record, fact = record["file"], rest  # a download saved to disk: its file's own facts
+    elif not {"image_sha256", "inode", "length"} & record.keys():
+        return network.observe(owner, fact)
+    head = fact.split(".", 1)[0]
+    disk_id = owner if "image_sha256" in record else record.get("disk")
+    if disk_id not in disks:
+        return Observation(None, "the evidence image is missing")
+    if "image_sha256" in record:
+        evidence = disks[disk_id]
+        return observe_disk_fact(evidence.image, evidence.offset, head)
+    if "inode" in record:
+        evidence = disks[disk_id]
+        observation = observe_file_fact(evidence, record, head)
+        if head in ("md5", "sha1", "sha256") and observation.value is not None:
+            second = pytsk3_file_sha256(evidence.image, evidence.offset, record["inode"])
+            if second != record["sha256"]:
+                return Observation(None, "pytsk3 disagrees with icat")
+        return observation
+    if "length" in record:
+        return observe_hidden_fact(disks[disk_id], record, head)
+    return Observation(None, "no independent reader for this fact")
 
 
 def verify_output(root: str | Path) -> VerifyReport:

@@ -76,7 +76,9 @@ def ftp_data(capture: TsharkCapture, command: Frame) -> bytes | None:
         names[name] = duplicate + 1
         if frame.number == command.number:
             exported = capture.exported("ftp-data")
-            return exported.get(export_name(name, duplicate), exported.get(export_name(base_name(name), duplicate)))
+            return exported.get(
+                export_name(name, duplicate), exported.get(export_name(base_name(name), duplicate))
+            )
     return None
 
 

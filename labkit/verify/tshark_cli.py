@@ -1,15 +1,15 @@
 """Wireshark's command-line tools (Debian's tshark 4.x, capinfos), run as independent readers of a capture.
 
-tshark runs once per capture for a table of dissected fields, once per protocol to export objects and
-once for its expert information; nothing here parses a packet itself. A throw-away configuration
-directory keeps a user's own Wireshark preferences (say, checksum validation switched off) out of it.
+tshark runs twice per capture: once for a table of dissected fields, once (quiet) to export every
+protocol's objects and print its expert information. Nothing here parses a packet itself. A
+throw-away configuration directory keeps a user's own Wireshark preferences (say, checksum
+validation switched off) out of it.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -21,68 +21,40 @@ from labkit.errors import VerificationError
 
 #: What verification reads of each frame (one tshark pass). Values of one field in one frame are joined
 #: by an ASCII record separator: commas occur in user agents, TXT records and passwords.
-FIELDS = (
-    "frame.number",
-    "frame.time_epoch",
-    "eth.src",
-    "ip.src",
-    "ip.dst",
-    "ipv6.src",
-    "ipv6.dst",
-    "tcp.srcport",
-    "tcp.dstport",
-    "tcp.stream",
-    "tcp.flags",
-    "tcp.len",
-    "tcp.segment",
-    "udp.stream",
-    "dns.flags.response",
-    "dns.qry.name",
-    "dns.qry.type",
-    "dns.flags.rcode",
-    "dns.a",
-    "dns.aaaa",
-    "dns.cname",
-    "dns.txt",
-    "dns.mx.preference",
-    "dns.mx.mail_exchange",
-    "dns.response_in",
-    "ftp.request.command",
-    "ftp.request.arg",
-    "ftp.response.code",
-    "ftp.response.arg",
-    "ftp-data.command-frame",
-    "smtp.req.command",
-    "smtp.req.parameter",
-    "smtp.response.code",
-    "smtp.auth.username",
-    "smtp.auth.password",
-    "smtp.auth.username_password",
-    "imf.message_id",
-    "http.request.method",
-    "http.host",
-    "http.request.uri",
-    "http.request.full_uri",
-    "http.request_in",
-    "http.authbasic",
-    "http.user_agent",
-    "http.response.code",
-    "http.content_type",
-    "http.content_length_header",
-    "http.transfer_encoding",
-    "tls.handshake.type",
-    "tls.handshake.extensions_server_name",
-    "ssh.protocol",
-    "icmp.type",
-    "icmp.ident",
+FIELDS = tuple(
+    """
+    frame.number frame.time_epoch
+    eth.src
+    ip.src ip.dst
+    ipv6.src ipv6.dst
+    tcp.srcport tcp.dstport tcp.stream tcp.flags tcp.len tcp.segment
+    udp.stream
+    dns.flags.response dns.qry.name dns.qry.type dns.flags.rcode dns.a dns.aaaa dns.cname dns.txt
+    dns.mx.preference dns.mx.mail_exchange dns.response_to
+    ftp.request.command ftp.request.arg ftp.response.code ftp.response.arg
+    ftp-data.command-frame
+    smtp.req.command smtp.req.parameter smtp.response.code smtp.auth.username smtp.auth.password
+    smtp.auth.username_password
+    imf.message_id
+    http.request.method http.host http.request.uri http.request.full_uri http.request_in http.authbasic
+    http.user_agent http.response.code http.content_type http.content_length_header
+    http.transfer_encoding
+    tls.handshake.type tls.handshake.extensions_server_name
+    ssh.protocol
+    icmp.type icmp.ident
+    """.split()
 )
-PREFERENCES = ("smtp.decryption:TRUE", "tcp.check_checksum:TRUE", "ip.check_checksum:TRUE", "udp.check_checksum:TRUE")
+#: SMTP AUTH decoded; every checksum validated (Wireshark's defaults leave them unchecked).
+PREFERENCES = (
+    "smtp.decryption:TRUE",
+    "tcp.check_checksum:TRUE",
+    "ip.check_checksum:TRUE",
+    "udp.check_checksum:TRUE",
+)
+#: Protocols whose objects verification reads (``tshark --export-objects help`` lists them).
+EXPORTED = ("http", "imf", "ftp-data")
 _AGGREGATOR = "\x1e"
 _SYN, _ACK, _FIN, _RST = 0x02, 0x10, 0x01, 0x04
-
-
-def available() -> bool:
-    return all(shutil.which(tool) for tool in ("tshark", "capinfos"))
 
 
 @dataclass(frozen=True)
@@ -142,11 +114,9 @@ def _environment(config: Path) -> dict[str, str]:
     return {**os.environ, "WIRESHARK_CONFIG_DIR": str(config), "LC_ALL": "C.UTF-8", "TZ": "UTC"}
 
 
-def _run(args: list[str], config: Path) -> str:
+def _run(args: list[str], config: Path, subject: Path) -> str:
     try:
-        result = subprocess.run(
-            args, capture_output=True, env=_environment(config), timeout=900, check=False
-        )
+        result = subprocess.run(args, capture_output=True, env=_environment(config), timeout=900, check=False)
     except FileNotFoundError:
         raise VerificationError(f"{args[0]} is not installed (Debian package tshark)") from None
     if result.returncode != 0:
@@ -155,7 +125,8 @@ def _run(args: list[str], config: Path) -> str:
             for line in result.stderr.decode("utf-8", "replace").splitlines()
             if line.strip() and "Running as user" not in line
         ]
-        raise VerificationError(f"{args[0]} failed on {args[2]}: {lines[0] if lines else result.returncode}")
+        reason = lines[0] if lines else f"exit status {result.returncode}"
+        raise VerificationError(f"{args[0]} cannot read {subject.name}: {reason}")
     return result.stdout.decode("utf-8", "replace")
 
 
@@ -170,7 +141,6 @@ class TsharkCapture:
         self._work = tempfile.TemporaryDirectory(prefix="labkit-tshark-")
         self._config = Path(self._work.name) / "config"
         self._config.mkdir()
-        self._exports: dict[str, dict[str, bytes]] = {}
 
     def __enter__(self) -> TsharkCapture:
         return self
@@ -183,20 +153,34 @@ class TsharkCapture:
 
     def _tshark(self, *args: str) -> str:
         options = [item for preference in PREFERENCES for item in ("-o", preference)]
-        return _run(["tshark", "-r", str(self.path), *options, *args], self._config)
+        return _run(["tshark", "-r", str(self.path), *options, *args], self._config, self.path)
 
     @cached_property
     def frames(self) -> list[Frame]:
         fields = [item for name in FIELDS for item in ("-e", name)]
         table = self._tshark(
-            "-T", "fields", "-E", "separator=/t", "-E", "occurrence=a", "-E", f"aggregator={_AGGREGATOR}", *fields
+            "-T",
+            "fields",
+            "-E",
+            "separator=/t",
+            "-E",
+            "occurrence=a",
+            "-E",
+            f"aggregator={_AGGREGATOR}",
+            *fields,
         )
         frames = []
-        for line in table.splitlines():
+        for line in table.split("\n"):  # not splitlines(): it also splits at the aggregator
+            if not line:
+                continue
             cells = line.split("\t")
             if len(cells) != len(FIELDS):
-                raise VerificationError(f"tshark printed an unexpected row for {self.path.name}: {line[:80]!r}")
-            values = {name: tuple(cell.split(_AGGREGATOR)) for name, cell in zip(FIELDS, cells) if cell}
+                raise VerificationError(
+                    f"tshark printed an unexpected row for {self.path.name}: {line[:80]!r}"
+                )
+            values = {
+                name: tuple(cell.split(_AGGREGATOR)) for name, cell in zip(FIELDS, cells, strict=True) if cell
+            }
             seconds, _, fraction = cells[1].partition(".")
             time_us = int(Decimal(f"{seconds}.{fraction or 0}") * 1_000_000)
             frames.append(Frame(int(cells[0]), time_us, values))
@@ -224,14 +208,28 @@ class TsharkCapture:
     def udp_stream(self, index: object) -> list[Frame]:
         return self._streams.get(("udp", index), []) if isinstance(index, int) else []
 
+    @cached_property
+    def _objects_and_expert(self) -> tuple[dict[str, dict[str, bytes]], str]:
+        """One quiet pass: every protocol's objects exported, and the expert information."""
+        folder = Path(self._work.name) / "objects"
+        exports = [item for name in EXPORTED for item in ("--export-objects", f"{name},{folder / name}")]
+        report = self._tshark("-q", *exports, "-z", "expert")
+        objects = {}
+        for name in EXPORTED:
+            files = sorted((folder / name).iterdir()) if (folder / name).is_dir() else []
+            objects[name] = {f.name: f.read_bytes() for f in files if f.is_file()}
+        return objects, report
+
     def exported(self, protocol: str) -> dict[str, bytes]:
         """``--export-objects protocol``: file name as tshark wrote it -> content."""
-        if protocol not in self._exports:
-            folder = Path(self._work.name) / protocol
-            self._tshark("-q", "--export-objects", f"{protocol},{folder}")
-            files = sorted(folder.iterdir()) if folder.is_dir() else []
-            self._exports[protocol] = {f.name: f.read_bytes() for f in files if f.is_file()}
-        return self._exports[protocol]
+        return self._objects_and_expert[0][protocol]
+
+    def expert(self) -> tuple[bool, str]:
+        """``tshark -z expert`` with every checksum validated: no Error severity, no malformed packet."""
+        try:
+            return expert_verdict(self._objects_and_expert[1])
+        except VerificationError as exc:
+            return False, str(exc)
 
 
 @dataclass(frozen=True)
@@ -245,7 +243,8 @@ class CaptureInfo:
 def capinfos(path: Path) -> CaptureInfo:
     """File type, packet count and first/last packet times as ``capinfos`` reports them."""
     with tempfile.TemporaryDirectory(prefix="labkit-capinfos-") as config:
-        out = _run(["capinfos", "-M", "-T", "-r", "-t", "-c", "-a", "-e", str(path)], Path(config))
+        args = ["capinfos", "-M", "-T", "-r", "-S", "-t", "-c", "-a", "-e", str(path)]
+        out = _run(args, Path(config), path)
     cells = out.strip().split("\t")
     if len(cells) != 5:
         raise VerificationError(f"capinfos printed an unexpected line for {path.name}: {out[:80]!r}")
@@ -256,16 +255,10 @@ def capinfos(path: Path) -> CaptureInfo:
     return CaptureInfo(cells[1], int(cells[2]), micro(cells[3]), micro(cells[4]))
 
 
-def expert_problems(path: Path) -> tuple[bool, str]:
-    """``tshark -z expert`` with every checksum validated: no Error severity and no malformed packet."""
-    with tempfile.TemporaryDirectory(prefix="labkit-expert-") as config:
-        options = [item for preference in PREFERENCES for item in ("-o", preference)]
-        try:
-            out = _run(["tshark", "-r", str(path), *options, "-q", "-z", "expert"], Path(config))
-        except VerificationError as exc:
-            return False, str(exc)
+def expert_verdict(report: str) -> tuple[bool, str]:
+    """Read ``-z expert`` output: any Error-severity entry, or any malformed packet, is a problem."""
     problems, section = [], ""
-    for line in out.splitlines():
+    for line in report.splitlines():
         header = re.match(r"^(\w+) \((\d+)\)$", line.strip())
         if header:
             section = header[1]
@@ -274,5 +267,5 @@ def expert_problems(path: Path) -> tuple[bool, str]:
         if row and (section == "Errors" or "malformed" in line.lower()):
             problems.append(f"{row[1]}x {row[2].strip()}")
     if problems:
-        return False, "tshark expert: " + "; ".join(problems[:5])
+        return False, "tshark -z expert: " + "; ".join(problems[:5])
     return True, "tshark -z expert: no errors, no malformed packets (checksums validated)"

@@ -46,10 +46,10 @@ def test_variant(scenario_path: Path, seed: int, tmp_path: Path) -> None:
     key = json.loads(result.key_path.read_text(encoding="utf-8"))
     facts = json.loads((out / "facts.json").read_text(encoding="utf-8"))["facts"]
 
-    # Every disk answer read back independently, and the volume is clean.
+    # Every disk (and network) answer read back independently, and the volume is clean.
     report = verify_report(out)
-    disk_questions = [q for q in key["questions"] if q["medium"] == "disk"]
-    assert len(report.checks) == len(disk_questions)
+    verified = [q for q in key["questions"] if q["medium"] in ("disk", "network", "several") and q["source"]]
+    assert len(report.checks) == len(verified)
     assert all(check.agrees for check in report.checks), [c for c in report.checks if not c.agrees]
     assert report.volume_checks and all(ok for _, ok, _ in report.volume_checks)
 
