@@ -141,7 +141,7 @@ def build_variant(scenario: Scenario, seed: int | str, root: Path, *, lang: str)
         if facts is not None:
             # Every planted item is recorded; actions without an id under "#<timeline index>",
             # which no question can name (ids are identifiers) but a trainer can read.
-            book.record(item.action.id or f"#{item.index}", type(item.action).media, facts)
+            book.record(item.action.id or f"#{item.index}", item.action.media_used(), facts)
     book.resolve_files(ctx)
     finish_disks(scenario, variant, ctx, book, work_dir, evidence_dir)
     finish_network(scenario, ctx, book, evidence_dir)

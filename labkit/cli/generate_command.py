@@ -59,7 +59,7 @@ def generate(scenario_path: Path, seed: str | None, out: Path, lang: str, no_ver
     click.echo(f"case folder: {result.case_dir}")
     click.echo(f"answer key:  {result.key_path} (keep it apart from the case folder; it holds the seed)")
     click.echo(
-        "verified:    every answer read back with The Sleuth Kit"
+        "verified:    every answer read back with The Sleuth Kit and tshark"
         if result.verified
         else "verified:    no (--no-verify)"
     )
@@ -85,7 +85,7 @@ def verify(lab: Path) -> None:
         )
     for what, ok, detail in report.integrity_checks:
         table.add_row(
-            "-", what, "sha256 / ewfverify", detail[:48], "[green]ok[/green]" if ok else "[red]FAILS[/red]"
+            "-", what, _integrity_tool(what), detail[:48], "[green]ok[/green]" if ok else "[red]FAILS[/red]"
         )
     for disk_id, ok, detail in report.volume_checks:
         table.add_row(
@@ -101,3 +101,14 @@ def verify(lab: Path) -> None:
 
 
 COMMANDS = [generate, verify]
+
+
+def _integrity_tool(what: str) -> str:
+    """Which tool an integrity check ran (labels as verify_report names them)."""
+    if what == "manifest":
+        return "sha256 (MANIFEST.sha256)"
+    if what == "case folder secrets":
+        return "scan of every file"
+    if what.endswith(" capture"):
+        return "tshark -z expert (checksums on)"
+    return "ewfverify / sha256"

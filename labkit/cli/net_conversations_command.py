@@ -50,7 +50,7 @@ def conversations(
     """
     zone = zone_of(zone_name)
     chosen = ("tcp", "udp") if protocol == "all" else (protocol,)
-    table = tools.list_conversations(capture, chosen, sort)  # type: ignore[arg-type]
+    table = tools.list_conversations(capture, chosen, sort)
     warn_if_truncated(table.truncation)
     if as_json:
         rows = [{**net_jsonable(row, zone), "frames": row.frames, "bytes": row.bytes} for row in table.rows]

@@ -52,7 +52,7 @@ def creds(capture: str, zone_name: str | None, plain: bool, as_json: bool) -> No
         "Result",
     )
     for item in report.credentials:
-        verdict = {True: "green", False: "red"}.get(item.accepted)  # type: ignore[call-overload]
+        verdict = "" if item.accepted is None else "green" if item.accepted else "red"
         result = Styled(item.result, verdict) if verdict and item.result else item.result
         table.add_row(
             item.protocol,

@@ -15,7 +15,7 @@ from pydantic import Field, field_validator
 
 from labkit.story.context import StoryContext
 from labkit.story.network.action_base import NetworkAction
-from labkit.story.network.runtime import from_us, to_us
+from labkit.story.network.runtime import StreamEnd, from_us, to_us
 
 
 class SshBruteForce(NetworkAction):
@@ -79,11 +79,11 @@ class SshBruteForce(NetworkAction):
             connection = runtime.tcp(attacker, target, self.port, at, label)
             handshake = connection.connect()
             run_script(runtime, connection, steps, attacker, target, label)
-            last = connection.close("client" if succeed else "server")
+            connection.close("client" if succeed else "server")
             runtime.finished(connection)
             first_frame = first_frame or handshake.syn
             first_stream = first_stream or connection.stream
-            last_frame, last_stream = last, connection.stream
+            last_frame, last_stream = StreamEnd(connection.stream), connection.stream
             if succeed:
                 success_stream = connection.stream
             end = max(end, connection.now_us)

@@ -61,6 +61,10 @@ class Action(BaseModel):
         """Render the action at ``when`` (aware); return facts to record under ``id`` (or None)."""
         raise NotImplementedError
 
+    def media_used(self) -> tuple[str, ...]:
+        """The media this action really renders into (an HTTP download saved to disk: both)."""
+        return type(self).media
+
     def disk_ids(self) -> list[str]:
         """Disks this action touches (for validating references)."""
         disk = getattr(self, "disk", None)

@@ -171,6 +171,7 @@ class DnsTunnel(NetworkAction):
             first = first or lookup.query_frame
             at = lookup.end_us + int(period * (1 + self.interval_jitter * (2 * rng.random() - 1)))
         data_first = None
+        finished = at
         for index, qname in enumerate(names):
             runtime.advance(at)
             if self.query_type == "TXT":
@@ -187,6 +188,7 @@ class DnsTunnel(NetworkAction):
             first = first or lookup.query_frame
             data_first = data_first or lookup.query_frame
             last = lookup.response_frame
+            finished = lookup.end_us
             at = lookup.end_us + int(period * (1 + self.interval_jitter * (2 * rng.random() - 1)))
         try:
             text = data.decode("utf-8")
@@ -205,7 +207,7 @@ class DnsTunnel(NetworkAction):
             "data_text": text,
             "encoding": self.encoding,
             "started": when.isoformat(),
-            "finished": from_us(at, ctx.zone).isoformat(),
+            "finished": from_us(finished, ctx.zone).isoformat(),
             "resolver": str(client.resolver),
             "client_ip": str(client.ipv4),
             "capture": runtime.points_for(client)[0].spec.id,

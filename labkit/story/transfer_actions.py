@@ -16,7 +16,7 @@ from labkit.story.network.action_base import (
     connection_facts,
     open_connection,
 )
-from labkit.story.network.runtime import from_us, to_us
+from labkit.story.network.runtime import StreamEnd, from_us, to_us
 
 
 def _digests(data: bytes) -> dict[str, Any]:
@@ -102,7 +102,7 @@ class FtpTransfer(NetworkAction):
         )
         _, connection = open_connection(runtime, client, server, self.port, start, label, prefer=("ftp",))
         run = run_script(runtime, connection, steps, client, server, label)
-        closing = connection.close("client")
+        connection.close("client")
         runtime.finished(connection)
         files = []
         for index, transfer in enumerate(transfers):
@@ -125,7 +125,7 @@ class FtpTransfer(NetworkAction):
             login_frame=run.marks["login"].first,
             login_time=from_us(run.marks["login"].start_us, ctx.zone).isoformat(),
             first_frame=connection.sessions[0].syn,
-            last_frame=closing,
+            last_frame=StreamEnd(connection.stream),
             started=when.isoformat(),
             files=files,
             files_count=len(files),
@@ -230,7 +230,7 @@ class SmtpSend(NetworkAction):
             runtime, client, server, self.port, start, label, prefer=("mail", "smtp")
         )
         run = run_script(runtime, connection, steps, client, server, label)
-        closing = connection.close("client")
+        connection.close("client")
         runtime.finished(connection)
         files = [{"name": name, **_digests(data)} for name, data in attachments]
         first = files[0] if files else {}
@@ -244,7 +244,7 @@ class SmtpSend(NetworkAction):
             auth_frame=run.marks["auth"].first if "auth" in run.marks else None,
             data_frame=run.marks["message"].first if "message" in run.marks else None,
             first_frame=connection.sessions[0].syn,
-            last_frame=closing,
+            last_frame=StreamEnd(connection.stream),
             started=when.isoformat(),
             sender=sender,
             recipients=", ".join(recipients + cc),

@@ -18,7 +18,7 @@ from labkit.story.base import ActionFailed, PathEffect
 from labkit.story.content import ContentSpec, render_content
 from labkit.story.context import StoryContext
 from labkit.story.network.action_base import CONNECTION_FACTS, NetworkAction, PayloadSpec, connection_facts
-from labkit.story.network.runtime import from_us, to_us
+from labkit.story.network.runtime import StreamEnd, from_us, to_us
 
 
 class HttpResponseSpec(BaseModel):
@@ -103,6 +103,9 @@ class HttpRequest(NetworkAction):
 
     def disk_ids(self) -> list[str]:
         return [self.save_to.disk] if self.save_to and self.save_to.disk else []
+
+    def media_used(self) -> tuple[str, ...]:
+        return ("network", "disk") if self.save_to is not None else ("network",)
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         from labkit.evidence.network.protocols import http, http_clients
@@ -216,10 +219,10 @@ class HttpRequest(NetworkAction):
             uri=target,
             status=self.response.status,
             user_agent=agent,
-            request_frame=sent.first,
-            response_frame=received.first,
-            first_frame=sent.first,
-            last_frame=received.last,
+            request_frame=sent.last_original,
+            response_frame=received.last_original,
+            first_frame=connection.sessions[0].syn,
+            last_frame=StreamEnd(connection.stream),
             started=when.isoformat(),
             object_name=target.rsplit("/", 1)[-1].split("?")[0] or "index.html",
             object_size=len(entity),
@@ -320,8 +323,8 @@ class TlsConnect(NetworkAction):
             server,
             sni=lookup.name,
             client_hello_frame=hello.first,
-            first_frame=hello.first,
-            last_frame=None,
+            first_frame=connection.sessions[0].syn,
+            last_frame=StreamEnd(connection.stream),
             started=when.isoformat(),
             bytes_up=self.upload,
             bytes_down=self.download,

@@ -95,8 +95,7 @@ class SshBruteForceView(WindowView):
         return self.sessions[0][0].number
 
     def fact_last_frame(self) -> int:
-        stream = self.sessions[-1][1]
-        return next((f for f in stream if f.closes), stream[-1]).number
+        return self.sessions[-1][1][-1].number
 
     def fact_first_stream(self) -> int | None:
         return self.sessions[0][0].integer("tcp.stream")

@@ -160,8 +160,8 @@ class ConnectionView(ActionView):
         return self.syn().number
 
     def fact_last_frame(self) -> int:
-        """The frame that closes the connection (the first FIN or RST)."""
-        return self.closing().number
+        """The connection's last frame (the final ACK of the close, or a RST)."""
+        return self.stream()[-1].number
 
     def fact_started(self) -> str:
         return iso(self.syn().time_us)

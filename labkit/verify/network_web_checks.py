@@ -123,18 +123,12 @@ class HttpView(ConnectionView):
         return need(files, "the request body holds no file")[0]
 
     def fact_request_frame(self) -> int:
-        return self.request().first_segment
-
-    fact_first_frame = fact_request_frame
+        """Where Wireshark shows the request: its last segment, once reassembled."""
+        return self.request().number
 
     def fact_response_frame(self) -> int:
-        return self.response().first_segment
-
-    def fact_last_frame(self) -> int:
-        """The server's last segment of response data (a retransmission, if the last one was resent)."""
-        server = self.syn().destination
-        data = [f for f in self.stream() if f.source == server and (f.integer("tcp.len") or 0) > 0]
-        return need(data, "the server sent no data")[-1].number
+        """Where Wireshark shows "HTTP/1.1 200 OK": the response's last segment, once reassembled."""
+        return self.response().number
 
     def fact_method(self) -> str | None:
         return self.request().get("http.request.method")
@@ -215,8 +209,6 @@ class TlsView(ConnectionView):
 
     def fact_client_hello_frame(self) -> int:
         return self.hello().first_segment
-
-    fact_first_frame = fact_client_hello_frame
 
 
 class PingView(ActionView):

@@ -286,10 +286,19 @@ class NetworkRuntime:
         return facts
 
 
+@dataclass(frozen=True)
+class StreamEnd:
+    """The last frame of a stream (its final ACK or RST), known once the capture is numbered."""
+
+    stream: StreamRef
+
+
 def resolve_refs(value: Any) -> Any:
     """Replace frame and stream handles in facts by their numbers (once the captures are written)."""
     if isinstance(value, FrameRef):
         return value.number
+    if isinstance(value, StreamEnd):
+        return value.stream.last_number
     if isinstance(value, StreamRef):
         return value.index
     if isinstance(value, dict):

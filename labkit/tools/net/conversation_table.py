@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from labkit.errors import UsageError
 from labkit.tools.net.capture_pass import run_pass
@@ -61,13 +60,15 @@ class ConversationTable:
 
 def list_conversations(
     path: str | Path,
-    protocols: tuple[Literal["tcp", "udp"], ...] = ("tcp", "udp"),
+    protocols: tuple[str, ...] = ("tcp", "udp"),
     sort: str = "bytes",
 ) -> ConversationTable:
     """Every counted conversation of ``protocols``, sorted by ``sort`` (bytes and frames: descending).
 
     Ties keep stream order, so the same capture always gives the same table.
     """
+    if not set(protocols) <= {"tcp", "udp"}:
+        raise UsageError(f"unknown protocol in {protocols!r}: use tcp and/or udp")
     if sort not in SORT_KEYS:
         raise UsageError(f"unknown sort key {sort!r}: use one of {', '.join(SORT_KEYS)}")
     listener = SummaryListener()

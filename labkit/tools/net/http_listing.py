@@ -15,9 +15,11 @@ from labkit.tools.net.capture_pass import TcpStream, run_pass
 from labkit.tools.net.capture_records import Truncation
 from labkit.tools.net.http_bodies import BodyNotes, entity_pieces
 from labkit.tools.net.http_exchanges import HttpExchange, http_exchanges
+from labkit.tools.net.http_messages import HttpMessage
 from labkit.tools.net.packet_time import PacketTime
 from labkit.tools.net.protocol_detection import looks_like_http_request
 from labkit.tools.net.stream_collection import CollectedStream, StreamCollector
+from labkit.tools.net.stream_store import StoredDirection
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ def choose_http(stream: TcpStream, client_head: bytes, server_head: bytes, final
     return None
 
 
-def entity_length(side, message) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+def entity_length(side: StoredDirection, message: HttpMessage) -> tuple[int, str]:
+    """(decoded entity length, problem met while decoding)."""
     notes = BodyNotes()
     return sum(len(piece) for piece in entity_pieces(side, message, notes)), notes.problem
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from io import BufferedReader
 
 from labkit.tools.net.stream_store import StoredDirection
 
@@ -93,7 +94,7 @@ def parse_messages(
         position = message.end
 
 
-def _read_head(reader) -> tuple[list[str], int] | None:  # type: ignore[no-untyped-def]
+def _read_head(reader: BufferedReader) -> tuple[list[str], int] | None:
     """The head's lines (start line first) and its length in bytes, or None if it never ends."""
     start = reader.tell()
     lines: list[str] = []
@@ -163,7 +164,9 @@ def _content_length(message: HttpMessage) -> int:
     return int(value) if value.isdigit() else -1
 
 
-def _chunks(reader, position: int, limit: int, extents: list[tuple[int, int]]) -> tuple[int, bool]:  # type: ignore[no-untyped-def]
+def _chunks(
+    reader: BufferedReader, position: int, limit: int, extents: list[tuple[int, int]]
+) -> tuple[int, bool]:
     """Walk the chunks from ``position``; (end of the message, complete?)."""
     reader.seek(position)
     while True:

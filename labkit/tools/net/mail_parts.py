@@ -13,6 +13,7 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
+from typing import cast
 
 MAX_PARSED_MESSAGE = 256 * 1024 * 1024
 
@@ -40,8 +41,7 @@ def read_mail(path: Path) -> MailContents:
             "", "", (), f"message larger than {MAX_PARSED_MESSAGE} bytes: attachments not extracted"
         )
     with path.open("rb") as stream:
-        message = BytesParser(policy=policy.default).parse(stream)
-    assert isinstance(message, EmailMessage)
+        message = cast(EmailMessage, BytesParser(policy=policy.default).parse(stream))
     attachments = []
     problem = ""
     for part in message.walk():
@@ -67,10 +67,8 @@ def read_mail(path: Path) -> MailContents:
 def mail_subject(head: bytes) -> str:
     """The Subject of a message from its first bytes (the header section)."""
     end = head.find(b"\r\n\r\n")
-    headers = BytesParser(policy=policy.default).parsebytes(
-        head[: end + 4] if end >= 0 else head, headersonly=True
-    )
-    assert isinstance(headers, EmailMessage)
+    section = head[: end + 4] if end >= 0 else head
+    headers = cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(section, headersonly=True))
     return _header(headers, "Subject")
 
 

@@ -15,6 +15,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from labkit.tools.net.capture_pass import TcpStream, run_pass
 from labkit.tools.net.capture_records import Truncation
@@ -169,8 +170,6 @@ def _missing(side: StoredDirection, start: int, end: int) -> str:
 
 
 def _uri_name(uri: str) -> str:
-    from urllib.parse import unquote, urlsplit
-
     path = urlsplit(uri).path if "://" in uri else uri.split("?", 1)[0].split("#", 1)[0]
     return safe_object_name(unquote(path), "index")
 

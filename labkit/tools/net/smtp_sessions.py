@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from labkit.tools.net.packet_time import PacketTime
-from labkit.tools.net.protocol_lines import Reply, numbered_replies, read_lines
+from labkit.tools.net.protocol_lines import Line, Reply, numbered_replies, read_lines
 from labkit.tools.net.stream_collection import CollectedStream
 from labkit.tools.net.stream_store import StoredDirection
 
@@ -89,10 +89,10 @@ def _auth(
     text: str,
     frame: int,
     time: PacketTime | None,
-    lines: Iterator,
+    lines: Iterator[Line],
     replies: list[Reply],
     index: int,
-) -> int:  # type: ignore[type-arg]
+) -> int:
     """Read an AUTH exchange; returns the index of the next unanswered reply."""
     words = text.split()
     mechanism = words[1].upper() if len(words) > 1 else ""
@@ -126,8 +126,8 @@ def _address(text: str) -> str:
 
 
 def _message(
-    direction: StoredDirection, start: int, lines: Iterator, mail_from: str, recipients: list[str]
-) -> SmtpMessage:  # type: ignore[type-arg]
+    direction: StoredDirection, start: int, lines: Iterator[Line], mail_from: str, recipients: list[str]
+) -> SmtpMessage:
     for line in lines:
         if line.text == b".":
             return SmtpMessage(start, line.start, line.frame, line.time, mail_from, list(recipients), True)

@@ -3,7 +3,8 @@
 Each stored direction keeps a short tail in memory; full tails go to one
 ``tempfile.SpooledTemporaryFile`` shared by the whole pass (in memory up to a few
 MiB, then on disk), so a capture with one 1 GiB download or ten thousand open
-connections needs neither 1 GiB of memory nor ten thousand file descriptors. Gaps
+connections needs neither 1 GiB of memory nor ten thousand file descriptors (the
+file only grows: its disk space comes back when the pass ends and it is closed). Gaps
 (bytes never captured) take no space: reading them gives zeros. A stored direction
 also remembers which frame carried which position, for frame numbers in reports.
 """

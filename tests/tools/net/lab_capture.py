@@ -20,6 +20,7 @@ from pathlib import Path
 
 from scapy.layers.dns import DNS, DNSQR, DNSRR
 from scapy.layers.inet import UDP
+from scapy.layers.l2 import ARP, Ether
 from scapy_sessions import Host, Recorder, TcpSession, frame, icmp_echo, udp
 
 CLIENT = Host("192.168.56.10", "02:00:00:00:00:10")
@@ -257,6 +258,28 @@ def _pop_imap(recorder: Recorder, lab: Lab) -> None:
     imap.close()
 
 
+def _arp_tls_ssh(recorder: Recorder) -> None:
+    """An ARP exchange, a TLS connection on an unusual port and an SSH banner exchange."""
+    recorder.add(
+        Ether(src=CLIENT.mac, dst="ff:ff:ff:ff:ff:ff")
+        / ARP(op=1, hwsrc=CLIENT.mac, psrc=CLIENT.ip, pdst=GATEWAY.ip)
+    )
+    recorder.add(
+        Ether(src=GATEWAY.mac, dst=CLIENT.mac)
+        / ARP(op=2, hwsrc=GATEWAY.mac, psrc=GATEWAY.ip, hwdst=CLIENT.mac, pdst=CLIENT.ip)
+    )
+    tls = TcpSession(recorder, CLIENT, WEB, 49950, 8443, client_isn=50, server_isn=60)
+    tls.connect()
+    tls.send("client", bytes.fromhex("160301002e0100002a0303") + bytes(32) + bytes.fromhex("000002130101"))
+    tls.send("server", bytes.fromhex("160303002a020000260303") + bytes(40))
+    tls.close()
+    ssh = TcpSession(recorder, CLIENT, FTP, 49960, 22, client_isn=70, server_isn=80)
+    ssh.connect()
+    ssh.send("server", b"SSH-2.0-OpenSSH_9.6\r\n")
+    ssh.send("client", b"SSH-2.0-PuTTY_Release_0.80\r\n")
+    ssh.close()
+
+
 def build_lab(path: Path, *, pcapng: bool = False) -> Lab:
     """Write the lab capture to ``path`` and return what it holds."""
     recorder = Recorder()
@@ -266,6 +289,7 @@ def build_lab(path: Path, *, pcapng: bool = False) -> Lab:
     for index, label in enumerate(TUNNEL_LABELS):
         _dns(recorder, 10 + index, f"{label}.t.evil.co.uk", [("A", "10.9.9.9")])
     _dns_extras(recorder, lab)
+    _arp_tls_ssh(recorder)
     icmp_echo(recorder, CLIENT, GATEWAY)
     icmp_echo(recorder, GATEWAY, CLIENT, reply=True)
     _http(recorder, lab)

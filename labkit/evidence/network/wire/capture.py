@@ -26,12 +26,15 @@ _WRITE_BUFFER = 1 << 20
 class StreamRef:
     """One TCP or UDP conversation in a capture; ``index`` is its tcp.stream / udp.stream after finish()."""
 
-    __slots__ = ("index", "key", "protocol")
+    __slots__ = ("first_number", "index", "key", "last_number", "protocol")
 
     def __init__(self, protocol: Protocol, key: Hashable) -> None:
         self.protocol = protocol
         self.key = key
         self.index: int | None = None
+        #: Frame numbers of the stream's first and last frame, after Capture.finish().
+        self.first_number: int | None = None
+        self.last_number: int | None = None
 
     def __repr__(self) -> str:
         return f"StreamRef({self.protocol}, {self.key!r}, index={self.index})"
@@ -185,6 +188,8 @@ class Capture:
                 spans[stream] = [number, number]
             else:
                 spans[stream][1] = number
+        for stream, (first, last) in spans.items():
+            stream.first_number, stream.last_number = first, last
         _refuse_overlapping_reuse(spans)
 
 

@@ -59,6 +59,8 @@ class Transfer:
     retransmissions: tuple[FrameRef, ...]
     offset: int
     length: int
+    #: The last segment as first sent: where Wireshark completes the reassembly and shows the message.
+    last_original: FrameRef | None = None
 
 
 class TcpSession:
@@ -261,6 +263,7 @@ class TcpSession:
             retransmissions=tuple(write.retransmissions),
             offset=write.offset,
             length=len(data),
+            last_original=max(write.frames, key=lambda ref: ref.ts_us),
         )
 
     def close(
