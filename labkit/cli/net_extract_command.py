@@ -7,12 +7,16 @@ import click
 from labkit.cli.disk_render import OutputTable, emit_json, show, use_plain
 from labkit.cli.net_options import CAPTURE, JSON, PLAIN
 from labkit.cli.net_render import document, net_jsonable, warn_if_truncated, zone_of
+from labkit.errors import UsageError
 from labkit.tools import net as tools
 
 
 @click.command()
 @CAPTURE
-@click.argument("output_dir", metavar="OUTDIR", type=click.Path(path_type=str))
+@click.argument("output_dir", metavar="[OUTDIR]", required=False, type=click.Path(path_type=str))
+@click.option(
+    "--out", "out_option", metavar="OUTDIR", help="The output folder (same as the OUTDIR argument)."
+)
 @click.option(
     "--protocol",
     "protocols",
@@ -28,7 +32,13 @@ from labkit.tools import net as tools
 @PLAIN
 @JSON
 def extract(
-    capture: str, output_dir: str, protocols: tuple[str, ...], force: bool, plain: bool, as_json: bool
+    capture: str,
+    output_dir: str | None,
+    out_option: str | None,
+    protocols: tuple[str, ...],
+    force: bool,
+    plain: bool,
+    as_json: bool,
 ) -> None:
     """Write every file carried over HTTP, FTP and SMTP into OUTDIR, with MD5 and SHA-256.
 
@@ -36,8 +46,12 @@ def extract(
     `tshark --export-objects http,DIR` saves; FTP files are named by their STOR/RETR
     argument; each mail is saved as an .eml (as delivered) with its attachments.
     Names are reduced to a safe last component; `(2)` marks a repeated name. OUTDIR
-    must be new or empty (or give --force); it appears whole or not at all.
+    (an argument, or --out) must be new or empty (or give --force); it appears whole
+    or not at all.
     """
+    if (output_dir is None) == (out_option is None):
+        raise UsageError("give the output folder once: as OUTDIR or as --out OUTDIR")
+    output_dir = output_dir or out_option or ""
     report = tools.extract_objects(capture, output_dir, force=force, protocols=protocols or tools.PROTOCOLS)
     warn_if_truncated(report.truncation)
     if as_json:

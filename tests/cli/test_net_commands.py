@@ -89,9 +89,11 @@ def test_extract_then_refuse_a_full_folder(
     document = run_json(capsys, "net", "extract", str(lab.path), str(out))
     names = sorted(item["name"] for item in document["objects"])
     assert names == sorted(entry.name for entry in out.iterdir())
-    assert main(["net", "extract", str(lab.path), str(out)]) == 2
+    assert main(["net", "extract", str(lab.path), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "is not empty" in err and "--force" in err and "Traceback" not in err
+    assert main(["net", "extract", str(lab.path)]) == 2
+    assert "give the output folder once" in capsys.readouterr().err
 
 
 def test_not_a_capture_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,15 +18,33 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> BigCapture:
     return build_big_capture(tmp_path_factory.mktemp("big") / "big.pcap")
 
 
+# Linux keeps a process's peak RSS across exec, so a child forked straight from a big pytest worker
+# would report the worker's size. A small wrapper forks the real command and reports RUSAGE_CHILDREN.
+WRAPPER = """
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+with open(sys.argv[1], "w") as report:
+    report.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code)
+"""
+
+
 def run_measured(output: Path, *args: str) -> tuple[int, str, int]:
-    """(exit code, stdout, peak RSS in KiB) of ``labkit ARGS`` in a child process of its own."""
+    """(exit code, stdout, peak RSS in KiB) of ``labkit ARGS`` run in a process of its own."""
+    rss_file = output.with_suffix(".rss")
     with output.open("wb") as stdout:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "labkit.cli.main", *args], stdout=stdout, stderr=subprocess.DEVNULL
-        )
-        _, status, usage = os.wait4(process.pid, 0)  # this child's own rusage (RUSAGE_CHILDREN of one)
-        process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, output.read_text(), usage.ru_maxrss
+        command = [
+            sys.executable,
+            "-c",
+            WRAPPER,
+            str(rss_file),
+            sys.executable,
+            "-m",
+            "labkit.cli.main",
+            *args,
+        ]
+        code = subprocess.call(command, stdout=stdout, stderr=subprocess.DEVNULL)
+    return code, output.read_text(), int(rss_file.read_text())
 
 
 def test_extract_and_search_stream_a_large_capture(big: BigCapture, tmp_path: Path) -> None:
