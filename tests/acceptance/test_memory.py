@@ -33,9 +33,16 @@ questions:
 """
 
 CHILD = """
-import resource, sys, labkit
+import sys, labkit
 labkit.generate(labkit.load_scenario(sys.argv[1]), 1, sys.argv[2], verify=False)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+# Linux keeps a process's peak RSS across exec, so a child forked straight from a large pytest worker
+# would report the worker's size. A small wrapper starts the real child and reports its peak alone.
+WRAPPER = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
@@ -44,7 +51,10 @@ def test_two_gib_e01_is_generated_in_bounded_memory(tmp_path: Path) -> None:
     scenario.write_text(SCENARIO, encoding="utf-8")
     out = tmp_path / "lab"
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, str(scenario), str(out)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", WRAPPER, sys.executable, "-c", CHILD, str(scenario), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     peak_mib = int(result.stdout.strip().splitlines()[-1]) / 1024
     image = out / "case" / "evidence" / "big.E01"
