@@ -18,32 +18,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from labkit.errors import EvidenceError, OutputExistsError, UsageError
+from labkit.errors import EvidenceError
 from labkit.tools.disk.allocation import cluster_allocated
 from labkit.tools.disk.content import data_runs, iter_file_content, open_target
 from labkit.tools.disk.entry_details import read_entry_details
 from labkit.tools.disk.file_system import FileSystem
 from labkit.tools.disk.listing import FileEntry, list_files
 from labkit.tools.disk.safe_names import NameRegistry, sanitise_component
+from labkit.tools.output_folders import PARTIAL_PREFIX, check_output_folder
 
-_SYSTEM_DIRECTORIES = tuple(
-    Path(p)
-    for p in (
-        "/bin",
-        "/boot",
-        "/dev",
-        "/etc",
-        "/lib",
-        "/lib32",
-        "/lib64",
-        "/proc",
-        "/run",
-        "/sbin",
-        "/sys",
-        "/usr",
-    )
-)
-_PARTIAL_PREFIX = ".labkit-partial-"
+_PARTIAL_PREFIX = PARTIAL_PREFIX
 
 
 @dataclass(frozen=True)
@@ -108,22 +92,9 @@ def recover_files(
 
 def check_output_dir(output_dir: str | Path) -> Path:
     """The absolute output directory, refused if it could clobber or reach anything that exists."""
-    target = Path(os.path.abspath(output_dir))
-    if target.is_symlink():
-        raise UsageError(f"--out {target} is a symbolic link; give a new directory")
-    if target.exists():
-        if not target.is_dir():
-            raise OutputExistsError(f"--out {target} exists and is not a directory")
-        if any(target.iterdir()):
-            raise OutputExistsError(f"--out {target} is not empty; give a new or empty directory")
-    resolved = target.resolve()
-    if resolved == Path(resolved.anchor) or any(
-        resolved == system or system in resolved.parents for system in _SYSTEM_DIRECTORIES
-    ):
-        raise UsageError(f"--out {target} is inside a system directory; recover into a case folder")
-    if not target.parent.is_dir():
-        raise UsageError(f"--out {target}: parent directory {target.parent} does not exist")
-    return target
+    return check_output_folder(
+        output_dir, label=f"--out {Path(os.path.abspath(output_dir))}", purpose="recover into a case folder"
+    )
 
 
 def _select(file_system: FileSystem, paths: Sequence[str], deleted_only: bool) -> list[FileEntry]:

@@ -20,24 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from labkit.errors import OutputExistsError, UsageError
+from labkit.errors import OutputExistsError
 from labkit.tools.disk.safe_names import NameRegistry, sanitise_component
+from labkit.tools.output_folders import PARTIAL_PREFIX, check_output_folder
 
-_PARTIAL_PREFIX = ".labkit-partial-"
-_SYSTEM_DIRECTORIES = (
-    "/bin",
-    "/boot",
-    "/dev",
-    "/etc",
-    "/lib",
-    "/lib32",
-    "/lib64",
-    "/proc",
-    "/run",
-    "/sbin",
-    "/sys",
-    "/usr",
-)
+_PARTIAL_PREFIX = PARTIAL_PREFIX
 
 
 @dataclass(frozen=True)
@@ -125,22 +112,16 @@ class ObjectFolder:
 
 
 def _check_target(target: str | Path, force: bool) -> Path:
-    folder = Path(os.path.abspath(target))
-    if folder.is_symlink():
-        raise UsageError(f"{folder} is a symbolic link; give a real folder to extract into")
-    if folder.exists():
-        if not folder.is_dir():
-            raise OutputExistsError(f"{folder} exists and is not a folder; give a new or empty folder")
-        if any(folder.iterdir()) and not force:
+    try:
+        return check_output_folder(
+            target,
+            label=str(Path(os.path.abspath(target))),
+            may_hold_files=force,
+            purpose="extract into a case folder",
+        )
+    except OutputExistsError as exc:
+        if "is not empty" in str(exc):
             raise OutputExistsError(
-                f"{folder} is not empty; give a new or empty folder, or add --force to add files to it "
-                "(existing files are never replaced)"
-            )
-    resolved = folder.resolve()
-    if str(resolved) == resolved.anchor or any(
-        str(resolved) == system or str(resolved).startswith(system + "/") for system in _SYSTEM_DIRECTORIES
-    ):
-        raise UsageError(f"{folder} is a system folder; extract into a case folder")
-    if not folder.parent.is_dir():
-        raise UsageError(f"{folder}: its parent folder {folder.parent} does not exist")
-    return folder
+                f"{exc}, or add --force to add files to it (existing files are never replaced)"
+            ) from None
+        raise
