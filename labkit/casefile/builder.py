@@ -42,7 +42,22 @@ def render_briefing(scenario: Scenario, variant: Variant, book: FactBook, lang: 
         description = pick(disk.description, lang)
         if description:
             lines.append(f"|   | {render_template(description, variant.values)} | |")
-    zones = sorted({host.timezone for host, _ in scenario.disks()})
+    network = spec.network
+    for capture in network.captures if network else []:
+        facts = book.facts[capture.id]
+        path = Path("evidence") / facts["file_name"]
+        fmt = text(lang, "capture_format").format(format=capture.format)
+        lines.append(f"| `{path.as_posix()}` | {fmt} | {(_capture_size(book, capture.id))} |")
+        description = pick(capture.description, lang)
+        if description:
+            lines.append(f"|   | {render_template(description, variant.values)} | |")
+    zones = sorted(
+        {host.timezone for host, _ in scenario.disks()}
+        | {host.timezone for host in spec.hosts if host.network is not None and host.network.gateway}
+    )
+    tools = [text(lang, "tools_text")] if scenario.disks() else []
+    if network is not None:
+        tools.append(text(lang, "net_tools_text"))
     lines += [
         "",
         text(lang, "timezone_note").format(zone=", ".join(zones)),
@@ -51,7 +66,7 @@ def render_briefing(scenario: Scenario, variant: Variant, book: FactBook, lang: 
         "",
         f"## {text(lang, 'tools')}",
         "",
-        text(lang, "tools_text"),
+        "\n\n".join(tools),
         "",
         f"## {text(lang, 'answers')}",
         "",
@@ -59,6 +74,11 @@ def render_briefing(scenario: Scenario, variant: Variant, book: FactBook, lang: 
         "",
     ]
     return "\n".join(lines)
+
+
+def _capture_size(book: FactBook, capture_id: str) -> int:
+    """The capture file's size in bytes, as recorded when it was written."""
+    return int(book.facts[capture_id].get("size", 0))
 
 
 def write_case_folder(

@@ -25,6 +25,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "basic": "basic",
         "advanced": "advanced",
         "timezone_note": "The suspect's computer kept local time in the zone {zone}.",
+        "net_tools_text": (
+            "`labkit net summary|conversations|dns|http|extract|creds|search` (see `labkit net --help`), or "
+            "Wireshark / tshark. Capture times are UTC; the hosts' local zone is given above."
+        ),
+        "capture_format": "packet capture ({format})",
     },
     "ru": {
         "evidence": "Доказательства",
@@ -49,6 +54,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "basic": "базовый",
         "advanced": "продвинутый",
         "timezone_note": "Компьютер подозреваемого вёл местное время в часовом поясе {zone}.",
+        "net_tools_text": (
+            "`labkit net summary|conversations|dns|http|extract|creds|search` (см. `labkit net --help`), либо "
+            "Wireshark / tshark. Время в записи трафика — UTC; местный часовой пояс узлов указан выше."
+        ),
+        "capture_format": "запись сетевого трафика ({format})",
     },
     "kk": {
         "evidence": "Дәлелдемелер",
@@ -73,6 +83,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "basic": "базалық",
         "advanced": "жетілдірілген",
         "timezone_note": "Күдіктінің компьютері {zone} уақыт белдеуіндегі жергілікті уақытты жүргізген.",
+        "net_tools_text": (
+            "`labkit net summary|conversations|dns|http|extract|creds|search` (`labkit net --help` қараңыз), "
+            "немесе Wireshark / tshark. Трафик жазбасындағы уақыт — UTC; түйіндердің жергілікті белдеуі жоғарыда."
+        ),
+        "capture_format": "желі трафигінің жазбасы ({format})",
     },
 }
 

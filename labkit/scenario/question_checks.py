@@ -39,6 +39,7 @@ CAPTURE_FACTS = (
     "file_name",
     "format",
     "packets",
+    "size",
     "first_packet",
     "last_packet",
     "md5",

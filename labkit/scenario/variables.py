@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import string
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from random import Random
 from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
@@ -161,6 +161,22 @@ class DatetimeVariable(VariableType):
         description="start and end: ISO datetimes or expressions over earlier variables"
     )
     office_hours: bool = Field(False, description="only 08:00-19:00 on weekdays")
+    hours: tuple[str, str] | None = Field(
+        None, description="only times of day from..to, e.g. ['18:30', '21:00'] (a late evening)"
+    )
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: tuple[str, str] | None) -> tuple[str, str] | None:
+        if value is not None:
+            for text in value:
+                try:
+                    time.fromisoformat(text)
+                except ValueError:
+                    raise ValueError(f"{text!r} is not a time of day (write e.g. 18:30)") from None
+            if time.fromisoformat(value[0]) >= time.fromisoformat(value[1]):
+                raise ValueError("the first time of day must come before the second")
+        return value
 
     @field_validator("between")
     @classmethod
@@ -189,10 +205,13 @@ class DatetimeVariable(VariableType):
         span = int((end - start).total_seconds())
         for _ in range(1000):
             value = start + timedelta(seconds=rng.randrange(span))
-            if not self.office_hours or (value.weekday() < 5 and 8 <= value.hour < 19):
+            in_hours = self.hours is None or (
+                time.fromisoformat(self.hours[0]) <= value.time() < time.fromisoformat(self.hours[1])
+            )
+            if in_hours and (not self.office_hours or (value.weekday() < 5 and 8 <= value.hour < 19)):
                 return value
         raise VariableProblem(
-            "the window holds no office hours (08:00-19:00, Monday-Friday); widen it or drop office_hours",
+            "the window holds no time that fits office_hours/hours; widen it or relax them",
             field=("between",),
         )
 

@@ -159,8 +159,17 @@ class SynScan(NetworkAction):
         rng.shuffle(ports)  # nmap randomises the port order
         source_port = rng.randrange(40000, 65000)
         # nmap's raw SYN: a small window and only an MSS option, whatever the scanner's own stack does.
+        # nmap's raw SYN: window 1024, only an MSS option, no DF, a random IP ID and a random TTL (37-59,
+        # fixed for the run), whatever the scanner's own stack would send.
         probe_endpoint = replace(
-            runtime.endpoint(scanner), window=1024, window_scale=None, sack_permitted=False, timestamps=False
+            runtime.endpoint(scanner),
+            window=1024,
+            window_scale=None,
+            sack_permitted=False,
+            timestamps=False,
+            dont_fragment=False,
+            ip_id="random",
+            ttl=rng.randrange(37, 60),
         )
         at = start
         first = last = None

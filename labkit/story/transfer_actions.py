@@ -98,7 +98,7 @@ class FtpTransfer(NetworkAction):
             wrong_passwords=[ctx.render(p) for p in self.failed_passwords],
             transfers=transfers,
             server=FTP_SERVERS[self.software],
-            client=FTP_CLIENTS[self.ftp_client],
+            client=_typing_at_login(FTP_CLIENTS[self.ftp_client], bool(self.failed_passwords)),
         )
         _, connection = open_connection(runtime, client, server, self.port, start, label, prefer=("ftp",))
         run = run_script(runtime, connection, steps, client, server, label)
@@ -225,6 +225,7 @@ class SmtpSend(NetworkAction):
             auth=self.auth.mechanism.lower() if self.auth else None,  # type: ignore[arg-type]
             username=ctx.render(self.auth.user) if self.auth else "",
             password=ctx.render(self.auth.password) if self.auth else "",
+            banner_os="Ubuntu" if "ubuntu" in server.os.lower() else "Debian/GNU",
         )
         _, connection = open_connection(
             runtime, client, server, self.port, start, label, prefer=("mail", "smtp")
@@ -266,3 +267,12 @@ def _attachment_type(name: str) -> str:
     import mimetypes
 
     return mimetypes.types_map.get("." + name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+
+
+def _typing_at_login(client: Any, retyped: bool) -> Any:
+    """A script that asks for the password (getpass) when its stored one is refused: a person types."""
+    from dataclasses import replace
+
+    if retyped and client.login_think_us is None:
+        return replace(client, login_think_us=(2_500_000, 7_000_000))
+    return client

@@ -181,6 +181,7 @@ class CaptureFileView(ActionView):
         "sha1": "hashlib",
         "sha256": "hashlib",
         "file_name": "the evidence folder",
+        "size": "the evidence folder",
     }
 
     @cached_property
@@ -192,6 +193,9 @@ class CaptureFileView(ActionView):
 
     def fact_format(self) -> str:
         return self.info.file_type
+
+    def fact_size(self) -> int:
+        return self.path.stat().st_size
 
     def fact_packets(self) -> int:
         count = self.info.packets

@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scapy.layers.inet import IP, TCP, UDP
-from scapy.layers.l2 import Ether
-from scapy.utils import rdpcap
+from scapy.layers.inet import TCP
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 if str(PROJECT_ROOT) not in sys.path:
@@ -87,21 +85,45 @@ def test_json_has_every_writer_both_summaries_and_positive_ratios(kept_run: dict
     assert kept_run["passed"] is True and kept_run["problems"] == []
 
 
+# Run in a fresh interpreter: another test in the same worker may have loaded scapy's TLS layer, which
+# then dissects port-443 payloads and rebuilds them differently (the frames themselves are not at fault).
+_SCAPY_CHECK = """
+import sys
+from scapy.layers.inet import IP, TCP, UDP
+from scapy.layers.l2 import Ether
+from scapy.utils import rdpcap
+
+labkit, scapy = rdpcap(sys.argv[1]), rdpcap(sys.argv[2])
+assert len(labkit) == len(scapy) == int(sys.argv[3]), (len(labkit), len(scapy))
+for ours, theirs in zip(labkit, scapy, strict=True):
+    assert bytes(ours) == bytes(theirs) and ours.time == theirs.time
+for packet in labkit[::97]:  # scapy recomputes lengths and checksums of labkit's frames
+    rebuilt = Ether(bytes(packet))
+    del rebuilt[IP].chksum, rebuilt[IP].len
+    transport = rebuilt[TCP] if TCP in rebuilt else rebuilt[UDP]
+    del transport.chksum
+    if UDP in rebuilt:
+        del rebuilt[UDP].len
+    assert bytes(rebuilt) == bytes(packet)
+print("same")
+"""
+
+
 def test_scapy_reads_the_same_frames_and_checksums_in_both_files(kept_run: dict[str, Any]) -> None:
     workdir = Path(kept_run["kept"])
-    labkit = rdpcap(str(workdir / "labkit_pcap.pcap"))
-    scapy = rdpcap(str(workdir / "scapy.pcap"))
-    assert len(labkit) == len(scapy) == kept_run["packets"]
-    for ours, theirs in zip(labkit, scapy, strict=True):
-        assert bytes(ours) == bytes(theirs) and ours.time == theirs.time
-    for packet in labkit[::97]:  # scapy recomputes lengths and checksums of labkit's frames
-        rebuilt = Ether(bytes(packet))
-        del rebuilt[IP].chksum, rebuilt[IP].len
-        transport = rebuilt[TCP] if TCP in rebuilt else rebuilt[UDP]
-        del transport.chksum
-        if UDP in rebuilt:
-            del rebuilt[UDP].len
-        assert bytes(rebuilt) == bytes(packet)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _SCAPY_CHECK,
+            str(workdir / "labkit_pcap.pcap"),
+            str(workdir / "scapy.pcap"),
+            str(kept_run["packets"]),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "same", result.stderr[-2000:]
 
 
 @pytest.mark.parametrize("capture", ["labkit_pcap.pcap", "labkit_pcapng.pcapng", "labkit_sessions.pcap"])

@@ -104,7 +104,7 @@ MISTAKES = [
     ),
     edit(
         "tunnel_interval_not_a_duration",
-        "    interval: 20s",
+        "    interval: 45s",
         "    interval: soon",
         "interval",
     ),

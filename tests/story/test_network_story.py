@@ -65,7 +65,8 @@ def test_remote_hosts_are_behind_the_gateway_mac_with_ttl_lowered_by_their_hops(
 def test_windows_and_linux_hosts_send_their_typical_ttl(lab: Path) -> None:
     tap = lab / "case" / "evidence" / "tap.pcapng"
     assert {r[0] for r in fields(tap, "ip.src == 10.1.2.33", "ip.ttl")} == {"128"}
-    assert {r[0] for r in fields(tap, "ip.src == 10.1.2.44", "ip.ttl")} == {"64"}
+    # the Linux box's own stack (its nmap probes, without DF, forge their TTL: see the scan test)
+    assert {r[0] for r in fields(tap, "ip.src == 10.1.2.44 and ip.flags.df == 1", "ip.ttl")} == {"64"}
 
 
 def test_a_cached_name_is_not_looked_up_again(lab: Path) -> None:
@@ -156,6 +157,19 @@ def test_syn_scan_answers_follow_the_open_ports(lab: Path) -> None:
         "tcp.dstport",
     )
     assert len({r[0] for r in probes}) == scan["ports_scanned"]
+    # nmap's raw probes: no DF, one forged TTL between 37 and 59 for the run, IP IDs that do not count up
+    shape = fields(
+        tap,
+        f"ip.src == {scan['scanner_ip']} and tcp.flags == 0x002 and tcp.window_size_value == 1024",
+        "ip.flags.df",
+        "ip.ttl",
+        "ip.id",
+    )
+    assert {row[0] for row in shape} == {"0"}
+    ttls = {int(row[1]) for row in shape}
+    assert len(ttls) == 1 and 37 <= ttls.pop() <= 59
+    ids = [int(row[2], 16) for row in shape]
+    assert sum(1 for a, b in zip(ids, ids[1:], strict=False) if b == a + 1) < len(ids) // 10
 
 
 def test_http_download_lands_on_the_disk_after_its_last_packet(lab: Path) -> None:

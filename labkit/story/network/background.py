@@ -12,7 +12,7 @@ import heapq
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from labkit.story.network.internet_sites import NTP_SERVERS, SITES, address_in
+from labkit.story.network.internet_sites import NTP_SERVERS, SITES
 
 if TYPE_CHECKING:
     from labkit.story.network.hosts import NetHost
@@ -127,9 +127,9 @@ class Background:
         from labkit.evidence.network.protocols import ntp
         from labkit.story.network.runtime import from_us
 
-        name, block = NTP_SERVERS["windows" if host.stack.family == "windows" else "linux"]
+        name, _ = NTP_SERVERS["windows" if host.stack.family == "windows" else "linux"]
         lookup = self.runtime.lookup(host, name, at_us, label, story=False)
-        server = self.runtime.remote(address_in(block, self.runtime.seed_label, name), name)
+        server = self.runtime.remote(self.runtime.resolve_name(name).address, name)
         points = [p for p in self.runtime.points if host.id in p.hosts]
         rng = self.runtime.rng_for("ntp", label)
         start = lookup.end_us + 200 + rng.randrange(2000)

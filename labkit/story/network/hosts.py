@@ -32,10 +32,12 @@ class StackProfile:
     ip_id: str
     ephemeral: tuple[int, int]
     sequential_ports: bool
+    delayed_ack_us: int
 
 
-WINDOWS_STACK = StackProfile("windows", 128, 64240, 8, 1460, False, "counter", (49152, 65535), True)
-LINUX_STACK = StackProfile("linux", 64, 64240, 7, 1460, True, "zero", (32768, 60999), False)
+WINDOWS_STACK = StackProfile("windows", 128, 64240, 8, 1460, False, "counter", (49152, 65535), True, 200_000)
+# Linux counts IP IDs per connection on DF segments (since 3.x); 0 only on SYN/ACKs and RSTs.
+LINUX_STACK = StackProfile("linux", 64, 64240, 7, 1460, True, "counter", (32768, 60999), False, 40_000)
 
 
 def stack_for(os_name: str) -> StackProfile:
@@ -121,7 +123,11 @@ def make_host(spec: HostSpec, render: object, rng: Random) -> NetHost:
         except ValueError as exc:
             raise AddressProblem(f"network.names: {exc}") from None
         names.append(text.rstrip(".").encode("idna").decode("ascii").lower())
-    hostname = spec.hostname or (names[0].split(".")[0] if names else spec.id)
+    hostname = (
+        rendered("hostname", spec.hostname)
+        if spec.hostname
+        else (names[0].split(".")[0] if names else spec.id)
+    )
     return NetHost(
         id=spec.id,
         hostname=hostname,

@@ -45,6 +45,13 @@ SITES: tuple[Site, ...] = (
     Site("www.linkedin.com", "13.107.42.0/24", ("www-linkedin-com.l-0005.l-msedge.net",), 300),
     Site("cdn.jsdelivr.net", "151.101.0.0/16", ("jsdelivr.map.fastly.net",), 300),
     Site("fonts.gstatic.com", "142.250.0.0/15", ("gstaticadssl.l.google.com",), 300),
+    Site("www.dropbox.com", "162.125.0.0/16", ("www-env.dropbox-dns.com",), 60),
+)
+
+#: Names the background resolves but does not pick at random (NTP servers: looked up by the time service).
+QUIET_SITES: tuple[Site, ...] = (
+    Site("time.windows.com", "20.101.57.0/24", ("twc.trafficmanager.net",), 3600),
+    Site("ntp.ubuntu.com", "185.125.190.0/24", (), 300),
 )
 
 NTP_SERVERS = {

@@ -24,7 +24,7 @@ from labkit.story.network.connections import Connection, Datagrams
 from labkit.story.network.dns_service import Lookup, Resolution
 from labkit.story.network.dns_service import lookup as dns_lookup
 from labkit.story.network.hosts import NetHost
-from labkit.story.network.internet_sites import SITES, address_in, hosting_address
+from labkit.story.network.internet_sites import QUIET_SITES, SITES, address_in, hosting_address
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ARP_CACHE_US = 120_000_000  # a gateway entry older than this is refreshed before the next packet
@@ -84,7 +84,7 @@ class NetworkRuntime:
         for host in self.hosts.values():
             if wire_name in host.names:
                 return Resolution(wire_name, host.ipv4, (), 300, host.ipv6)
-        for site in SITES:
+        for site in (*SITES, *QUIET_SITES):
             if site.name == wire_name:
                 return Resolution(
                     wire_name, address_in(site.block, self.seed_label, wire_name), site.cnames, site.ttl
@@ -135,6 +135,7 @@ class NetworkRuntime:
             sack_permitted=True,
             timestamps=stack.timestamps,
             ip_id=stack.ip_id,  # type: ignore[arg-type]
+            delayed_ack_us=stack.delayed_ack_us,
         )
 
     def gateway_endpoint(self, host: NetHost) -> Endpoint:
@@ -272,6 +273,7 @@ class NetworkRuntime:
                 "file_name": path.name,
                 "format": point.spec.format,
                 "packets": summary.packets,
+                "size": path.stat().st_size,
                 "first_packet": from_us(summary.first_ts_us, self.zone).isoformat()
                 if summary.packets
                 else None,

@@ -40,6 +40,7 @@ class Endpoint:
     # None: Linux's order when the host uses timestamps, Windows' otherwise.
     tcp_option_order: OptionOrder | None = None
     delayed_ack_us: int = 40_000  # delayed-ACK timer (Linux 40 ms; Windows 200 ms)
+    dont_fragment: bool = True  # DF on TCP segments (every stack; nmap's raw SYN probes leave it clear)
 
     def __post_init__(self) -> None:
         mac_bytes(self.mac)

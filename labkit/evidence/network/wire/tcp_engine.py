@@ -105,9 +105,18 @@ class TcpEngine:
             ack = side.rcv_nxt if flags & ACK else 0
         if window is None:
             window = min(side.endpoint.window, 0xFFFF) if flags & SYN else side.window_field()
-        identification = 0 if side.route.ipv6 else side.ip_ids.next(True)
+        identification = 0 if side.route.ipv6 else side.ip_ids.next(side.endpoint.dont_fragment)
         frame = side.route.tcp_frame(
-            side.port, peer.port, seq, ack, flags, window, payload, options, identification=identification
+            side.port,
+            peer.port,
+            seq,
+            ack,
+            flags,
+            window,
+            payload,
+            options,
+            identification=identification,
+            dont_fragment=side.endpoint.dont_fragment,
         )
         captured, arrival = self.path.sends(side.role, at_us, len(frame))
         ref = self._capture.add(captured, frame, self._stream)
