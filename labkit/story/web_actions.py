@@ -29,7 +29,7 @@ class HttpResponseSpec(BaseModel):
     gzip: bool = False
     chunked: bool = False
     set_cookies: list[str] = Field(default_factory=list)
-    server: str = "nginx/1.24.0"
+    server: str | None = Field(None, description="Server header; default: the nginx the server's OS ships")
 
 
 class SaveToSpec(BaseModel):
@@ -197,7 +197,7 @@ class HttpRequest(NetworkAction):
             gzip=self.response.gzip,
             chunked=self.response.chunked,
             set_cookies=[ctx.render(c) for c in self.response.set_cookies],
-            server=self.response.server,
+            server=self.response.server or _nginx_for(server.os),
             rng=rng,
         ).data
         received = connection.send(
@@ -258,6 +258,16 @@ class HttpRequest(NetworkAction):
         )
         record.extra["meta"] = meta
         return {"_file": record, "_disk": self.save_to.disk, "at": created.isoformat()}
+
+
+def _nginx_for(os_name: str) -> str:
+    """The Server header of the nginx package an OS ships (what a default install answers)."""
+    lowered = os_name.lower()
+    if "ubuntu" in lowered:
+        return "nginx/1.24.0 (Ubuntu)" if "24.04" in lowered else "nginx/1.18.0 (Ubuntu)"
+    if "debian" in lowered:
+        return "nginx/1.22.1"
+    return "nginx/1.24.0"
 
 
 def _content_type(target: str, data: bytes) -> str:
