@@ -19,6 +19,7 @@ class Site:
     block: str
     cnames: tuple[str, ...] = ()
     ttl: int = 300
+    os: str = "Linux"  # the operator's front ends (TTL, SYN options, window as the capture shows them)
 
 
 SITES: tuple[Site, ...] = (
@@ -32,17 +33,25 @@ SITES: tuple[Site, ...] = (
         ("www.microsoft.com-c-3.edgekey.net", "e13678.dscb.akamaiedge.net"),
         60,
     ),
-    Site("login.microsoftonline.com", "20.190.128.0/18", ("login.mso.msidentity.com",), 300),
-    Site("outlook.office365.com", "52.96.0.0/14", ("outlook.ms-acdc.office.com",), 30),
     Site(
-        "settings-win.data.microsoft.com", "20.42.0.0/16", ("atm-settingsfe-prod-geo.trafficmanager.net",), 60
+        "login.microsoftonline.com", "20.190.128.0/18", ("login.mso.msidentity.com",), 300, "Windows Server"
+    ),
+    Site("outlook.office365.com", "52.96.0.0/14", ("outlook.ms-acdc.office.com",), 30, "Windows Server"),
+    Site(
+        "settings-win.data.microsoft.com",
+        "20.42.0.0/16",
+        ("atm-settingsfe-prod-geo.trafficmanager.net",),
+        60,
+        "Windows Server",
     ),
     Site("yandex.ru", "77.88.55.0/24", ttl=600),
     Site("mail.ru", "94.100.180.0/24", ttl=300),
     Site("www.wikipedia.org", "185.15.59.0/24", ("dyna.wikimedia.org",), 600),
     Site("github.com", "140.82.112.0/20", ttl=60),
     Site("web.whatsapp.com", "157.240.0.0/16", ("mmx-ds.cdn.whatsapp.net",), 300),
-    Site("www.linkedin.com", "13.107.42.0/24", ("www-linkedin-com.l-0005.l-msedge.net",), 300),
+    Site(
+        "www.linkedin.com", "13.107.42.0/24", ("www-linkedin-com.l-0005.l-msedge.net",), 300, "Windows Server"
+    ),
     Site("cdn.jsdelivr.net", "151.101.0.0/16", ("jsdelivr.map.fastly.net",), 300),
     Site("fonts.gstatic.com", "142.250.0.0/15", ("gstaticadssl.l.google.com",), 300),
     Site("www.dropbox.com", "162.125.0.0/16", ("www-env.dropbox-dns.com",), 60),
@@ -50,7 +59,7 @@ SITES: tuple[Site, ...] = (
 
 #: Names the background resolves but does not pick at random (NTP servers: looked up by the time service).
 QUIET_SITES: tuple[Site, ...] = (
-    Site("time.windows.com", "20.101.57.0/24", ("twc.trafficmanager.net",), 3600),
+    Site("time.windows.com", "20.101.57.0/24", ("twc.trafficmanager.net",), 3600, "Windows Server"),
     Site("ntp.ubuntu.com", "185.125.190.0/24", (), 300),
 )
 

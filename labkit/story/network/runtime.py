@@ -94,20 +94,24 @@ class NetworkRuntime:
     def host_at(self, address: ipaddress.IPv4Address) -> NetHost | None:
         return next((h for h in self.hosts.values() if h.ipv4 == address), None)
 
-    def remote(
-        self, address: ipaddress.IPv4Address, name: str, *, os_ttl: int = 64, hops: int = 14
-    ) -> NetHost:
-        """A host of the Internet that the scenario does not declare (a web site, a resolver)."""
+    def remote(self, address: ipaddress.IPv4Address, name: str, *, hops: int = 14) -> NetHost:
+        """A host of the Internet that the scenario does not declare (a web site, a resolver).
+
+        Its stack is that of its operator's servers (Microsoft's front ends answer like Windows).
+        """
         known = self.host_at(address)
         if known is not None:
             return known
-        from labkit.story.network.hosts import LINUX_STACK
+        from labkit.story.network.hosts import stack_for
 
+        wire_name = name.rstrip(".").lower()
+        site = next((s for s in (*SITES, *QUIET_SITES) if s.name == wire_name), None)
+        os_name = site.os if site is not None else "Linux"
         rng = self.rng_for("remote-host", str(address))
         return NetHost(
             id=name,
             hostname=name,
-            os="Linux",
+            os=os_name,
             mac=self.gateway_mac,
             ipv4=address,
             lan=None,
@@ -116,7 +120,7 @@ class NetworkRuntime:
             names=[name],
             hops=hops,
             rtt_us=int((12 + rng.random() * 70) * 1000),
-            stack=LINUX_STACK,
+            stack=stack_for(os_name),
         )
 
     def endpoint(self, host: NetHost, *, ipv6: bool = False) -> Endpoint:
