@@ -114,6 +114,9 @@ class BackgroundSpec(Strict):
     )
     arp: bool = Field(True, description="ARP for the gateway when a host's cache entry has expired")
     dhcp: bool = Field(True, description="a DHCP lease renewal per host: its name, MAC and address")
+    lan_chatter: bool = Field(
+        True, description="Windows hosts' LLMNR/NetBIOS WPAD lookups and SSDP discovery"
+    )
 
 
 class CaptureSpec(Strict):

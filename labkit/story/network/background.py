@@ -56,6 +56,8 @@ class Background:
                         self._plan(point, host_id, kind, float(per_hour))
                 if spec.arp:
                     self._plan(point, host_id, "arp", 12.0)
+                if spec.lan_chatter and runtime.hosts[host_id].stack.family == "windows":
+                    self._plan(point, host_id, "chatter", 10.0)
                 if spec.dhcp and runtime.hosts[host_id].on_lan:
                     # Renewals come every half lease (12 h for a day's lease): one in a capture.
                     self._plan(point, host_id, "dhcp", 1.0, once=True)
@@ -122,6 +124,8 @@ class Background:
             self.runtime.arp(host, event.at_us)
         elif event.kind == "dhcp":
             self._dhcp(host, event.at_us, label)
+        elif event.kind == "chatter":
+            self._chatter(host, event.at_us, label)
 
     def _ntp(self, host: NetHost, at_us: int, label: str) -> None:
         from labkit.evidence.network.protocols import ntp
@@ -169,3 +173,46 @@ class Background:
             "client", dhcp.renewal_request(xid, host.mac, lease, host.hostname, client=family), at_us=at_us
         )
         flow.send("server", dhcp.renewal_ack(xid, host.mac, lease), at_us=at_us + 600 + rng.randrange(3_000))
+
+    def _chatter(self, host: NetHost, at_us: int, label: str) -> None:
+        """LLMNR + NetBIOS lookups of WPAD, or an SSDP M-SEARCH: a Windows PC talking to the whole LAN."""
+        from dataclasses import replace
+
+        from labkit.evidence.network.protocols import lan_chatter
+        from labkit.evidence.network.wire import Endpoint
+
+        assert host.lan is not None
+        rng = self.runtime.rng_for("chatter", label)
+        points = self.runtime.points  # broadcast and multicast frames leave through every switch port
+        source = self.runtime.endpoint(host)
+        if rng.random() < 0.6:
+            llmnr = Endpoint(
+                name="llmnr", mac=lan_chatter.LLMNR_GROUP[0], ip=lan_chatter.LLMNR_GROUP[1], ttl=1
+            )
+            flow = self.runtime.udp_between(
+                replace(source, ttl=1), llmnr, host.ephemeral_port(rng), 5355, at_us, points
+            )
+            txid = rng.getrandbits(16)
+            flow.send("client", lan_chatter.llmnr_query(txid, "wpad"), at_us=at_us)
+            broadcast = Endpoint(
+                name="broadcast", mac=lan_chatter.BROADCAST_MAC, ip=str(host.lan.broadcast_address)
+            )
+            nbns = self.runtime.udp_between(source, broadcast, 137, 137, at_us, points)
+            nbns_txid = rng.getrandbits(16)
+            for attempt in range(3):  # Windows repeats an unanswered NetBIOS query twice, 750 ms apart
+                nbns.send(
+                    "client",
+                    lan_chatter.nbns_name_query(nbns_txid, "WPAD"),
+                    at_us=at_us + 2_000 + attempt * 750_000,
+                )
+        else:
+            ssdp = Endpoint(name="ssdp", mac=lan_chatter.SSDP_GROUP[0], ip=lan_chatter.SSDP_GROUP[1], ttl=1)
+            flow = self.runtime.udp_between(
+                replace(source, ttl=1), ssdp, host.ephemeral_port(rng), 1900, at_us, points
+            )
+            for attempt in range(4):  # M-SEARCH is sent several times, a second apart
+                flow.send(
+                    "client",
+                    lan_chatter.ssdp_msearch(),
+                    at_us=at_us + attempt * 1_000_000 + rng.randrange(5_000),
+                )

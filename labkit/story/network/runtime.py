@@ -229,6 +229,23 @@ class NetworkRuntime:
             ]
         )
 
+    def udp_between(
+        self,
+        source: Endpoint,
+        destination: Endpoint,
+        source_port: int,
+        destination_port: int,
+        start_us: int,
+        points: list[CapturePoint],
+    ) -> Datagrams:
+        """A UDP flow between endpoints given as the wire sees them (multicast and broadcast included)."""
+        return Datagrams(
+            [
+                UdpFlow(point.capture, source, destination, source_port, destination_port, start_us)
+                for point in points
+            ]
+        )
+
     def finished(self, connection: Connection | None, points: list[CapturePoint] | None = None) -> None:
         """Record that story traffic ran until now (capture windows must contain it)."""
         if connection is not None:
