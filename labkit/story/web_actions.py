@@ -206,7 +206,11 @@ class HttpRequest(NetworkAction):
             think_us=server.rtt_us // 4 + 2_000 + rng.randrange(40_000),
             lose_segment=1 if self.retransmission else None,
         )
-        connection.close("client" if rng.random() < 0.5 else "server")
+        if client.stack.family == "windows":
+            # A browser keeps the connection for reuse; nginx closes it at keepalive_timeout (75 s).
+            connection.close("server", think_us=75_000_000 + rng.randrange(-200_000, 200_000))
+        else:
+            connection.close("client")  # wget and curl close as soon as the body is in
         runtime.finished(connection)
         facts = connection_facts(
             runtime,

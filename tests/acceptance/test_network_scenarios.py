@@ -93,8 +93,12 @@ def _check_download(lab: Path, facts: dict[str, Any], owner: str, tmp_path: Path
     ).stdout
     assert hashlib.sha256(content).hexdigest() == wire == action["object_sha256"]
 
-    times = _run("tshark", "-r", str(capture), "-Y", f"tcp.stream == {action['tcp_stream']}",
-                 "-T", "fields", "-e", "frame.time_epoch").split()  # fmt: skip
+    # The transfer ends with the server's last data segment (the browser keeps the connection open
+    # afterwards, until nginx closes it at its keep-alive timeout).
+    server_data = f"tcp.stream == {action['tcp_stream']} and ip.src == {action['server_ip']} and tcp.len > 0"
+    times = _run(
+        "tshark", "-r", str(capture), "-Y", server_data, "-T", "fields", "-e", "frame.time_epoch"
+    ).split()
     last_packet = datetime.fromtimestamp(float(times[-1]), tz=UTC)
     created = _istat_created(image, offset, inode, disk["timezone"])
     # istat (TSK 4.11) prints FAT times to the second: it drops the creation time's 10 ms field.

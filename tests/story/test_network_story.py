@@ -185,7 +185,10 @@ def test_http_download_lands_on_the_disk_after_its_last_packet(lab: Path) -> Non
     file = recorded["file"]
     assert file["sha256"] == recorded["object_sha256"] and file["path"] == "/downloads/tool.zip"
     tap = lab / "case" / "evidence" / "tap.pcapng"
-    last = float(fields(tap, f"frame.number == {recorded['last_frame']}", "frame.time_epoch")[0][0])
+    server_data = (
+        f"tcp.stream == {recorded['tcp_stream']} and ip.src == {recorded['server_ip']} and tcp.len > 0"
+    )
+    last = float(fields(tap, server_data, "frame.time_epoch")[-1][0])
     created = datetime.fromisoformat(file["created"]).timestamp()
     assert 0 < created - last < 5
 

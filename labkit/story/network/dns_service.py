@@ -67,7 +67,9 @@ def lookup(
     if not points:
         raise ActionFailed(f"no capture point sees host {client.id!r}: list it in network.captures[].hosts")
     at_us = runtime.arp(client, at_us, points)
-    port = client.ephemeral_port(runtime.rng_for("dns-port", client.id, label))
+    # Stub resolvers pick a random source port per query (no shared counter with TCP connections).
+    low, high = client.stack.ephemeral
+    port = runtime.rng_for("dns-port", client.id, label).randrange(low, high + 1)
     flow = runtime.udp(client, server, port, 53, at_us, points)
     txid = rng.randrange(65536)
     query = dns.dns_query(txid, resolution.name, qtype)

@@ -135,6 +135,8 @@ def tls_session(
     connection.send(
         "server", tls.application_data(min(down, 4_000_000), rng), think_us=5_000 + rng.randrange(60_000)
     )
-    connection.close("client" if rng.random() < 0.7 else "server")
+    # Browsers keep idle TLS connections a while; the server or the browser ends them later.
+    idle = rng.randrange(2_000_000, 60_000_000)
+    connection.close("client" if rng.random() < 0.6 else "server", think_us=idle)
     runtime.finished(connection) if story else None
     return lookup, connection, hello
