@@ -21,10 +21,12 @@ from labkit.tools.net import (
     Credential,
     DnsLookup,
     ExtractedObject,
+    HttpTransaction,
     extract_objects,
     find_credentials,
     list_conversations,
     list_dns,
+    list_http,
 )
 
 # The first four bytes of a capture file: pcapng's Section Header Block type, and the
@@ -43,12 +45,13 @@ SNIFF_BYTES = 32 * 1024 * 1024  # a ZIP is told from a .docx by its member list,
 
 @dataclass(frozen=True)
 class CaptureReading:
-    """What ``labkit net conversations|creds|dns|extract`` show for one capture."""
+    """What ``labkit net conversations|creds|dns|http|extract`` show for one capture."""
 
     path: Path
     conversations: tuple[ConversationRow, ...]  # TCP, in tcp.stream order
     credentials: tuple[Credential, ...]
     lookups: tuple[DnsLookup, ...]
+    transactions: tuple[HttpTransaction, ...]
     objects: tuple[ExtractedObject, ...]
     object_types: dict[str, str | None]  # extracted file name -> type by signature (None: unknown)
 
@@ -80,6 +83,7 @@ def read_capture(path: Path) -> CaptureReading:
     conversations = list_conversations(path, ("tcp",), sort="stream").rows
     credentials = find_credentials(path).credentials
     lookups = list_dns(path).lookups
+    transactions = list_http(path).transactions
     with tempfile.TemporaryDirectory(prefix="labkit-solver-") as scratch:
         report = extract_objects(path, Path(scratch) / "objects")
         folder = Path(report.output_dir)
@@ -88,4 +92,4 @@ def read_capture(path: Path) -> CaptureReading:
             with (folder / carried.name).open("rb") as stream:
                 head = stream.read(SNIFF_BYTES)
             types[carried.name] = detect_type(head, complete=len(head) == carried.size)
-    return CaptureReading(path, conversations, credentials, lookups, report.objects, types)
+    return CaptureReading(path, conversations, credentials, lookups, transactions, report.objects, types)

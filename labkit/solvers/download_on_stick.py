@@ -4,7 +4,8 @@ The link an examiner can defend is the content: the SHA-256 of the object rebuil
 from the capture (``labkit net extract``, Wireshark's Export Objects) equals the
 SHA-256 of a file on the stick (``labkit disk hash``). Names can be changed; the
 hash cannot. Times then tell the story: a file written by the downloading browser is
-created seconds after the download's last packet.
+created a moment after the response's last byte (not after the connection's last
+packet: with keep-alive the server may close it a minute later).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from labkit.errors import LabkitError
 from labkit.solvers.capture_reading import CaptureReading
 from labkit.tools.disk import FileEntry, hash_file, list_files, open_evidence
-from labkit.tools.net import ConversationRow, ExtractedObject
+from labkit.tools.net import ExtractedObject, HttpTransaction, PacketTime
 
 NS_PER_SECOND = 1_000_000_000
 
@@ -53,9 +54,19 @@ def files_with_hash(image: Path, size: int, sha256: str) -> list[FileEntry]:
     return sorted(matches, key=lambda entry: (entry.deleted, entry.path))
 
 
-def last_packet_time(row: ConversationRow) -> datetime | None:
-    """When the connection's last frame was captured (UTC, to the microsecond)."""
-    if row.start is None or row.duration_ns is None:
-        return None
-    seconds, fraction = divmod(row.start.ns + row.duration_ns, NS_PER_SECOND)
+def fetch_of(reading: CaptureReading, carried: ExtractedObject) -> HttpTransaction | None:
+    """The HTTP request whose response is ``carried`` (same connection, response ending in its frame)."""
+    return next(
+        (
+            transaction
+            for transaction in reading.transactions
+            if transaction.stream == carried.stream and transaction.response_frame == carried.frame
+        ),
+        None,
+    )
+
+
+def utc_datetime(time: PacketTime) -> datetime:
+    """A packet time as an aware datetime (microseconds: what a capture stores)."""
+    seconds, fraction = divmod(time.ns, NS_PER_SECOND)
     return datetime.fromtimestamp(seconds, UTC) + timedelta(microseconds=fraction // 1000)

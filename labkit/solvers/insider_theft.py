@@ -29,7 +29,7 @@ from labkit.solvers.answer_filling import write_answer_sheet
 from labkit.solvers.capture_reading import CaptureReading, first_capture, read_capture
 from labkit.solvers.case_folder import read_case_folder
 from labkit.solvers.dns_tunnel_decoding import decode_payload, split_tunnel_traffic
-from labkit.solvers.download_on_stick import downloaded_archives, files_with_hash, last_packet_time
+from labkit.solvers.download_on_stick import downloaded_archives, fetch_of, files_with_hash, utc_datetime
 from labkit.solvers.ftp_uploads import FtpUpload, ftp_uploads
 from labkit.solvers.sent_mail import sent_mail
 from labkit.solvers.usb_fraud import Finding
@@ -252,12 +252,14 @@ def stick_findings(
     found = Finding("q19", entry.path, f"{state}inode {entry.inode}, same SHA-256 as the download{others}")
     if entry.created is None:
         return found, Finding("q20", None, f"{entry.path} has no created time")
-    row = reading.conversation(archive.stream)
-    last = last_packet_time(row) if row is not None else None
+    fetch = fetch_of(reading, archive)
     created = entry.created.in_zone(zone)
     comparison = ""
-    if row is not None and last is not None and isinstance(created, datetime):
-        gap = (created - last).total_seconds()
-        comparison = f"; {gap:.2f} s after the download's last packet (frame {row.last_frame})"
+    if fetch is not None and fetch.time is not None and isinstance(created, datetime):
+        gap = (created - utc_datetime(fetch.time)).total_seconds()
+        comparison = (
+            f"; {gap:.1f} s after the GET in frame {fetch.request_frame} "
+            f"(its response ended in frame {fetch.response_frame})"
+        )
     how = f"FAT created time: local wall clock, read in {zone_name}{comparison}"
     return found, Finding("q20", entry.created.iso(zone), how)
