@@ -23,7 +23,12 @@ from labkit.tools import net as tools
 @CAPTURE
 @click.argument("pattern")
 @click.option(
-    "--regex", "-E", "regex", is_flag=True, help="PATTERN is a Python bytes regex (e.g. 'pass(word)?=\\S+')."
+    "--regex",
+    "-E",
+    "regex",
+    is_flag=True,
+    help="PATTERN is a Python bytes regex (e.g. 'pass(word)?=\\S+'); '.' also matches a line break, "
+    "so bound a match with [^\\r\\n]*; add (?m) for ^ and $ at line starts and ends.",
 )
 @click.option("-i", "--ignore-case", is_flag=True, help="Match upper and lower case alike (ASCII).")
 @click.option(

@@ -121,4 +121,5 @@ def shannon_entropy(text: str) -> float:
         return 0.0
     counts = Counter(text)
     total = len(text)
-    return -sum(count / total * math.log2(count / total) for count in counts.values())
+    # sum of p*log2(1/p): never negative (a single repeated character gives 0.0, not -0.0)
+    return sum(count / total * math.log2(total / count) for count in counts.values())
