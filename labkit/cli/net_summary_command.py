@@ -90,7 +90,8 @@ def _interface(interface: tools.InterfaceSummary) -> str:
     precision = {6: "µs", 9: "ns", 3: "ms", 0: "s"}.get(
         interface.timestamp_digits, f"1e-{interface.timestamp_digits} s"
     )
+    described = f" ({interface.description})" if interface.description else ""
     return (
-        f"{interface.link_type_name} (link type {interface.link_type}){name}, snaplen {interface.snaplen}, "
-        f"time resolution {precision}, {interface.packets} frames"
+        f"{interface.link_type_name} (link type {interface.link_type}){name}{described}, "
+        f"snaplen {interface.snaplen}, time resolution {precision}, {interface.packets} frames"
     )

@@ -8,6 +8,7 @@ the names DNS answers gave it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +94,10 @@ class _Host:
         self.packets_sent = self.packets_received = self.bytes_sent = self.bytes_received = 0
 
 
+_PASV_REPLY = re.compile(r"\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)")
+_EPSV_REPLY = re.compile(r"\(\|\|\|(\d+)\|\)")
+
+
 class SummaryListener(PassListener):
     """Counts layers, hosts and first payload bytes per conversation (for naming protocols)."""
 
@@ -104,6 +109,8 @@ class SummaryListener(PassListener):
         self.heads: dict[tuple[str, int], dict[tuple[str, int], bytes]] = {}
         self.per_interface: Counter[int] = Counter()
         self.cut = 0
+        #: (server address, port) an FTP server announced for a data connection (227/229 replies).
+        self.ftp_data_endpoints: set[tuple[str, int]] = set()
 
     def packet(self, packet: Packet) -> None:
         self.per_interface[packet.interface.number] += 1
@@ -135,6 +142,8 @@ class SummaryListener(PassListener):
             heads.setdefault((packet.src_ip or "", packet.src_port), packet.payload[:64])
             if packet.protocol == "udp" and 53 in (packet.src_port, packet.dst_port):
                 self._learn_names(packet.payload)
+            if packet.protocol == "tcp" and packet.payload[:4] in (b"227 ", b"229 "):
+                self._learn_data_port(packet.src_ip or "", packet.payload)
 
     def _host(self, ip: str, mac: str | None) -> _Host:
         host = self.hosts.get(ip)
@@ -143,6 +152,20 @@ class SummaryListener(PassListener):
         if mac is not None:
             host.macs.add(mac)
         return host
+
+    def _learn_data_port(self, server: str, reply: bytes) -> None:
+        """Remember the port of a passive-mode reply, so its data connection is named FTP-DATA."""
+        text = reply[:200].decode("latin-1")
+        pasv = _PASV_REPLY.search(text)
+        if pasv:
+            numbers = [int(n) for n in pasv.groups()]
+            if all(0 <= n <= 255 for n in numbers):
+                address = ".".join(str(n) for n in numbers[:4])
+                self.ftp_data_endpoints.add((address, numbers[4] * 256 + numbers[5]))
+            return
+        epsv = _EPSV_REPLY.search(text)
+        if epsv:
+            self.ftp_data_endpoints.add((server, int(epsv.group(1))))
 
     def _learn_names(self, payload: bytes) -> None:
         message = parse_dns(payload)
@@ -162,6 +185,8 @@ class SummaryListener(PassListener):
         if conversation.protocol == "udp":
             payload = heads.get(client) or heads.get(server) or b""
             return sniff_udp(payload, client[1], server[1])
+        if (server[0], server[1]) in self.ftp_data_endpoints:
+            return "ftp-data"
         label = sniff_tcp(heads.get(client, b""), heads.get(server, b""))
         return label or port_protocol("tcp", client[1], server[1])
 

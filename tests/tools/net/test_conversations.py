@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scapy.layers.inet import ICMP, IP, TCP, UDP, fragment
@@ -171,3 +172,11 @@ def test_sorting_and_relative_start(tricky: Path) -> None:
     assert first.relative_start_ns == 0 and first.duration_ns == 5 * 1_000_000
     reused = next(row for row in by_stream.rows if row.stream == 1)
     assert reused.relative_start_ns == 6 * 1_000_000 and (reused.port_a, reused.port_b) == (1000, 80)
+
+
+def test_passive_ftp_data_connections_are_named_as_wireshark_names_them(lab: Any) -> None:
+    """The data connection announced in a 227 reply is FTP-DATA (tshark: the ftp-data protocol)."""
+    table = list_conversations(lab.path, protocols=("tcp",))
+    ours = {row.stream for row in table.rows if row.application == "ftp-data"}
+    theirs = {int(row[0]) for row in fields(lab.path, "tcp.stream", display_filter="ftp-data") if row[0]}
+    assert ours == theirs and ours
