@@ -44,9 +44,18 @@ def dry_run(scenario: Scenario) -> Variant:
             if disk.acquisition is not None:
                 _walk(scenario, [*where, "acquisition"], disk.acquisition.model_dump(exclude={"at"}), values)
                 _check_acquisition(scenario, variant, [*where, "acquisition", "at"], disk.acquisition.at)
+    seen_lan_addresses: dict[str, str] = {}
     for h, host in enumerate(spec.hosts):
         if host.network is not None:
-            _check_network_identity(scenario, h, values)
+            address = _check_network_identity(scenario, h, values)
+            if address is not None:
+                if address in seen_lan_addresses:
+                    raise scenario.error_at(
+                        ["hosts", h, "network", "ipv4"],
+                        f"{address} is already the address of LAN host {seen_lan_addresses[address]!r}",
+                        hint="give each host on the LAN its own address",
+                    )
+                seen_lan_addresses[address] = host.id
     for i, action in enumerate(scenario.actions):
         _walk(scenario, ["timeline", i], action.model_dump(exclude_none=True), values)
     check_contents(scenario, values)
@@ -103,8 +112,11 @@ def _check_acquisition(scenario: Scenario, variant: Variant, where: list[str | i
         )
 
 
-def _check_network_identity(scenario: Scenario, index: int, values: dict[str, Any]) -> None:
-    """Render a host's addresses and names the way generation will, and check what comes out."""
+def _check_network_identity(scenario: Scenario, index: int, values: dict[str, Any]) -> str | None:
+    """Render a host's addresses and names the way generation will, and check what comes out.
+
+    Returns the address of a LAN host (two LAN hosts may not share one), None for a remote host.
+    """
     from random import Random
 
     from labkit.story.network.hosts import AddressProblem, make_host
@@ -119,7 +131,8 @@ def _check_network_identity(scenario: Scenario, index: int, values: dict[str, An
     for n, name in enumerate(network.names):
         render_at(scenario, [*where, "names", n], name, values)
     try:
-        make_host(host, lambda text: render_template(text, values), Random(0))
+        made = make_host(host, lambda text: render_template(text, values), Random(0))
     except AddressProblem as exc:
         field, _, message = str(exc).partition(": ")
         raise scenario.error_at(["hosts", index, *field.split(".")], message) from None
+    return str(made.ipv4) if made.on_lan else None

@@ -48,6 +48,20 @@ MISTAKES = [
         "not an IPv4 address",
     ),
     edit(
+        "lan_host_on_the_broadcast_address",
+        'ipv4: "192.168.{{ subnet }}.{{ workstation_octet }}/24"',
+        'ipv4: "192.168.{{ subnet }}.255/24"',
+        "network or broadcast address",
+    ),
+    edit(
+        "two_lan_hosts_share_an_address",
+        'ipv4: "192.168.{{ subnet }}.{{ colleague_octet }}/24"',
+        'ipv4: "192.168.{{ subnet }}.{{ workstation_octet }}/24"',
+        "is already the address of LAN host 'workstation'",
+        at='ipv4: "192.168.{{ subnet }}.{{ workstation_octet }}/24"\n'
+        '      gateway: "192.168.{{ subnet }}.1"\n  - id: designer_pc',
+    ),
+    edit(
         "gateway_outside_the_network",
         'gateway: "192.168.{{ subnet }}.1"',
         'gateway: "10.0.0.1"',

@@ -106,6 +106,12 @@ def make_host(spec: HostSpec, render: object, rng: Random) -> NetHost:
         raise AddressProblem(f"network.ipv4: {fill(net.ipv4)!r} is not an IPv4 address") from None  # type: ignore[operator]
     gateway = _address("gateway", fill(net.gateway)) if net.gateway else None  # type: ignore[operator]
     lan = interface.network if gateway is not None else None
+    if (
+        lan is not None
+        and lan.prefixlen < 31
+        and interface.ip in (lan.network_address, lan.broadcast_address)
+    ):
+        raise AddressProblem(f"network.ipv4: {interface.ip} is the network or broadcast address of {lan}")
     if gateway is not None and lan is not None and gateway not in lan:
         raise AddressProblem(f"network.gateway: {gateway} is not in the host's network {lan}")
     resolver = _address("dns", fill(net.dns)) if net.dns else gateway  # type: ignore[operator]

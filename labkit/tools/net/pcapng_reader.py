@@ -96,10 +96,19 @@ class PcapngReader:
             raise damaged(self._path, offset, None, "an interface description block is too short")
         link_type, _reserved, snaplen = struct.unpack_from(self._order + "HHI", body)
         options = _options(body, 8, self._order)
-        resolution = options.get(9, b"\x06")[0]
+        raw_resolution = options.get(9, b"\x06")
+        if not raw_resolution:
+            raise damaged(
+                self._path, offset, None, "an interface description block has an empty if_tsresol option"
+            )
+        resolution = raw_resolution[0]
         offset_seconds = (
             struct.unpack(self._order + "q", options[14][:8])[0] if len(options.get(14, b"")) >= 8 else 0
         )
+        if abs(offset_seconds) > 1 << 40:  # tens of thousands of years: no clock was ever that far off
+            raise damaged(
+                self._path, offset, None, f"an interface's if_tsoffset ({offset_seconds} s) is impossible"
+            )
         interface = Interface(
             len(self.interfaces),
             link_type,

@@ -195,3 +195,16 @@ def test_cooked_raw_and_loopback_links_decode_like_tshark(tmp_path: Path, link_t
     assert [row[:4] for row in listener_rows] == [tuple(int(value) for value in row) for row in theirs]
     if link_type in (113, 276):
         assert listener_rows[0][4] == "02:00:00:00:00:10"
+
+
+def test_interface_options_that_cannot_be_true_are_one_clear_error(tmp_path: Path) -> None:
+    """An empty if_tsresol, or an if_tsoffset of millions of years, names the block instead of crashing."""
+    from struct_captures import _block, _option
+
+    for code, value, words in ((9, b"", "empty if_tsresol"), (14, struct.pack("<q", 1 << 62), "if_tsoffset")):
+        builder = PcapngBuilder().section()
+        options = _option("<", code, value) + _option("<", 0, b"")
+        builder.blocks.append(_block("<", 1, struct.pack("<HHI", 1, 0, 262144) + options))
+        path = builder.enhanced(0, 0, FRAME).write(tmp_path / f"option{code}.pcapng")
+        with pytest.raises(CaptureFormatError, match=rf"byte offset \d+: .*{words}"):
+            read_all(path)
