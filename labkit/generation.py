@@ -25,6 +25,7 @@ from labkit.story import ActionFailed
 from labkit.story.context import StoryContext
 from labkit.story.evidence_build import build_disks, finish_disks
 from labkit.story.facts import FactBook
+from labkit.story.memory.build import build_memory, finish_memory
 from labkit.story.network.build import build_network, finish_network
 
 KEY_FILE = "key.json"
@@ -127,6 +128,7 @@ def build_variant(scenario: Scenario, seed: int | str, root: Path, *, lang: str)
     book = FactBook()
     build_disks(scenario, variant, ctx, work_dir)
     build_network(scenario, variant, ctx)
+    build_memory(scenario, variant, ctx)
     for item in variant.schedule:
         try:
             facts = item.action.apply(ctx, item.when)
@@ -145,6 +147,7 @@ def build_variant(scenario: Scenario, seed: int | str, root: Path, *, lang: str)
     book.resolve_files(ctx)
     finish_disks(scenario, variant, ctx, book, work_dir, evidence_dir)
     finish_network(scenario, ctx, book, evidence_dir)
+    finish_memory(scenario, variant, ctx, book, evidence_dir)
     shutil.rmtree(work_dir)
     key = resolve_key(scenario, variant, book)
     key.case_id = _case_id(book)

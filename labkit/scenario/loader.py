@@ -164,13 +164,47 @@ def _check_disks(scenario: Scenario) -> None:
                 raise source.error([*where, *field], message, hint=hint)
             if disk.acquisition is not None:
                 _check_base(scenario, [*where, "acquisition", "at"], disk.acquisition.at)
-    if not seen and scenario.spec.network is None:
+    if not seen and scenario.spec.network is None and not _memory_ids(scenario):
         raise source.error(
             ["hosts"],
-            "no host has a disk and there is no 'network:' capture: there is no evidence to generate",
+            "no host has a disk or a memory image and there is no 'network:' capture: there is no evidence "
+            "to generate",
             hint="add 'disks:' to a host, or a 'network:' section with a capture point",
         )
     _check_network(scenario, seen)
+    _check_memory(scenario, seen)
+
+
+def _memory_ids(scenario: Scenario) -> list[str]:
+    return [host.memory.id for host in scenario.spec.hosts if host.memory is not None]
+
+
+def _check_memory(scenario: Scenario, disk_ids: set[str]) -> None:
+    """Memory images are of Linux hosts, with ids of their own."""
+    from labkit.story.memory.kernels import is_linux
+
+    taken = set(disk_ids) | set(_capture_ids(scenario))
+    for h, host in enumerate(scenario.spec.hosts):
+        if host.memory is None:
+            continue
+        where: list[str | int] = ["hosts", h, "memory"]
+        if not is_linux(host.os):
+            raise scenario.source.error(
+                ["hosts", h, "os"] if host.os else where,
+                f"memory images are of Linux hosts; host {host.id!r} runs {host.os or 'an unnamed OS'!r}",
+                hint="set os: 'Ubuntu 22.04' or 'Debian 11'",
+            )
+        if host.memory.id in taken:
+            raise scenario.source.error(
+                [*where, "id"],
+                f"id {host.memory.id!r} is already the id of a disk, capture or memory image",
+                hint="answers name facts as ID.FIELD, so ids must be unique",
+            )
+        taken.add(host.memory.id)
+        for field in ("booted", "acquired"):
+            value = getattr(host.memory, field)
+            if value is not None:
+                _check_base(scenario, [*where, field], value)
 
 
 def _check_network(scenario: Scenario, disk_ids: set[str]) -> None:
@@ -241,13 +275,14 @@ def _check_timeline(scenario: Scenario) -> None:
                 action.id in disk_ids
                 or action.id in scenario.variables
                 or action.id in _capture_ids(scenario)
+                or action.id in _memory_ids(scenario)
             ):
                 kind = (
                     "a disk"
                     if action.id in disk_ids
                     else "a variable"
                     if action.id in scenario.variables
-                    else "a capture"
+                    else "a capture or memory image"
                 )
                 raise source.error(
                     [*where, "id"],
@@ -279,6 +314,17 @@ def _check_timeline(scenario: Scenario) -> None:
                     f"{action.action} needs a 'network:' section with a capture point",
                     hint="add network: {captures: [{id: office_tap}]}",
                 )
+        memory_refs = getattr(action, "memory_host_refs", None)
+        if memory_refs is not None:
+            imaged = [h.id for h in scenario.spec.hosts if h.memory is not None]
+            for field, host_id in memory_refs():
+                if host_id not in imaged:
+                    raise source.error(
+                        [*where, field],
+                        f"{host_id!r} is not a host with a 'memory:' image",
+                        hint=did_you_mean(host_id, imaged)
+                        or f"imaged hosts: {', '.join(imaged) or '(none)'}",
+                    )
         if (
             "disk" in type(action).model_fields
             and getattr(action, "disk", None) is None

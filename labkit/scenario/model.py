@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from pydantic import Field, field_validator
 
 from labkit.i18n import SUPPORTED_LANGUAGES
+from labkit.scenario.memory_model import MemorySpec
 from labkit.scenario.model_base import IDENTIFIER, LocalizedText, Strict
 from labkit.scenario.network_model import NetworkIdentitySpec, NetworkSpec
 from labkit.scenario.time_expressions import TimeExpressionError, parse_time_expression
@@ -164,6 +165,7 @@ class HostSpec(Strict):
     timezone: str = "UTC"
     disks: list[DiskSpec] = Field(default_factory=list)
     network: NetworkIdentitySpec | None = None
+    memory: MemorySpec | None = Field(None, description="a RAM image of this (Linux) host")
 
     @field_validator("timezone")
     @classmethod

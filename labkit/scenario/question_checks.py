@@ -35,6 +35,24 @@ DISK_FACTS = (
     "indexer_volume_guid",
 )
 #: Facts every capture point records about its file.
+MEMORY_FACTS = (
+    "file_name",
+    "symbols_file",
+    "format",
+    "size",
+    "ram_size",
+    "md5",
+    "sha1",
+    "sha256",
+    "kernel_release",
+    "banner",
+    "hostname",
+    "booted",
+    "acquired",
+    "acquisition_pid",
+    "processes",
+)
+
 CAPTURE_FACTS = (
     "file_name",
     "format",
@@ -124,8 +142,11 @@ def _check_answer(
             hint="e.g. ledger.sha256 (an action's id) or usb.serial (a disk's id)",
         )
     captures = [c.id for c in scenario.spec.network.captures] if scenario.spec.network else []
+    memories = [h.memory.id for h in scenario.spec.hosts if h.memory is not None]
     if owner in disks:
         fields: tuple[str, ...] = DISK_FACTS
+    elif owner in memories:
+        fields = MEMORY_FACTS
     elif owner in captures:
         fields = CAPTURE_FACTS
     elif owner in action_ids:
@@ -137,7 +158,7 @@ def _check_answer(
                 hint="ask about an action that plants something",
             )
     else:
-        known = [*action_ids, *disks, *captures]
+        known = [*action_ids, *disks, *captures, *memories]
         raise scenario.error_at(
             where,
             f"no action, disk or capture has the id {owner!r}",

@@ -114,8 +114,10 @@ def check_paths(scenario: Scenario, variant: Variant) -> None:
     stopped: set[str] = set()
     for item in variant.schedule:
         action = item.action
-        if not isinstance(getattr(action, "path", None), str):
-            continue
+        if not isinstance(getattr(action, "path", None), str) or "memory" in type(action).media:
+            continue  # memory actions' paths are on the imaged host, not on a scenario disk
+        if not disk_ids:
+            break
         disk_id = getattr(action, "disk", None) or disk_ids[0]
         if disk_id in stopped or disk_id not in live:
             continue

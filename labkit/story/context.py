@@ -24,6 +24,8 @@ class StoryContext:
     disks: dict[str, DiskRuntime] = field(default_factory=dict)
     #: The network runtime (labkit.story.network.runtime.NetworkRuntime) when the scenario has captures.
     network: Any = None
+    #: Imaged Linux hosts by host id (labkit.story.memory.host.MemoryHost).
+    memory: dict[str, Any] = field(default_factory=dict)
     #: Bytes each action with an id wrote (a file, a download), for actions that send them on.
     payloads: dict[str, bytes] = field(default_factory=dict)
 

@@ -1,0 +1,101 @@
+"""How the responder acquired the RAM: an SSH session, sudo, and LiME's insmod running at dump time.
+
+LiME dumps from its module's init function, so the image shows the `insmod` that is loading it, the
+`lime` module itself, its taint messages in the kernel log, and the responder's shell history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from labkit.evidence.memory.spec import MemModule, MemProcess, OpenFile
+from labkit.story.memory.baseline import CHAR_DEVICE
+from labkit.story.memory.host import MemoryHost
+
+
+def acquire(host: MemoryHost, acquired: datetime, image_format: str) -> MemProcess:
+    """Add the acquisition's traces to ``host``; return the insmod process."""
+    rng = host.rng
+    login = host.login()
+    sshd = host.process("sshd")
+    start = acquired - timedelta(seconds=rng.randrange(90, 400))
+    tty = "/dev/pts/1"
+    privileged = host.spawn(
+        parent=sshd,
+        command=[f"sshd: {login.name} [priv]"],
+        user=host.account("root"),
+        when=start,
+        exe="/usr/sbin/sshd",
+        comm="sshd",
+        fds=[OpenFile(0, "/dev/null"), OpenFile(1, "/dev/null"), OpenFile(2, "/dev/null")],
+    )
+    session = host.spawn(
+        parent=privileged,
+        command=[f"sshd: {login.name}@pts/1"],
+        user=login,
+        when=start + timedelta(milliseconds=rng.randrange(300, 900)),
+        exe="/usr/sbin/sshd",
+        comm="sshd",
+        fds=[OpenFile(0, "/dev/null"), OpenFile(1, "/dev/null"), OpenFile(2, "/dev/null")],
+    )
+    host.file(tty, mode=CHAR_DEVICE | 0o620, uid=login.uid, gid=5, size=0)
+    admin = host.processes.get(host.handles.get("admin_shell", -1))
+    env = [e.replace("/dev/pts/0", tty) for e in admin.env] if admin is not None else []
+    shell = host.spawn(
+        parent=session,
+        command=["-bash"],
+        user=login,
+        env=env,
+        exe="/usr/bin/bash",
+        comm="bash",
+        when=session.start + timedelta(milliseconds=rng.randrange(40, 200)),
+        handle="responder_shell",
+        fds=[OpenFile(0, tty), OpenFile(1, tty), OpenFile(2, tty), OpenFile(255, tty)],
+    )
+    module = f"lime-{host.kernel.release}.ko"
+    target = (
+        f"/media/{login.name}/IR-USB/{host.hostname}-memory.{'lime' if image_format == 'lime' else 'raw'}"
+    )
+    lime_format = "lime" if image_format == "lime" else "padded"
+    typed = [
+        (shell.start + timedelta(seconds=rng.randrange(8, 20)), "uname -r"),
+        (shell.start + timedelta(seconds=rng.randrange(25, 40)), f"ls /media/{login.name}/IR-USB/"),
+        (
+            acquired - timedelta(seconds=rng.randrange(3, 9)),
+            f'sudo insmod /media/{login.name}/IR-USB/{module} "path={target} format={lime_format}"',
+        ),
+    ]
+    shell.history.extend(typed)
+    sudo_start = typed[-1][0] + timedelta(milliseconds=rng.randrange(200, 900))
+    sudo = host.spawn(
+        parent=shell,
+        command=[
+            "sudo",
+            "insmod",
+            f"/media/{login.name}/IR-USB/{module}",
+            f"path={target} format={lime_format}",
+        ],
+        user=host.account("root"),
+        when=sudo_start,
+        exe="/usr/bin/sudo",
+    )
+    insmod = host.spawn(
+        parent=sudo,
+        command=["insmod", f"/media/{login.name}/IR-USB/{module}", f"path={target} format={lime_format}"],
+        user=host.account("root"),
+        when=sudo_start + timedelta(milliseconds=rng.randrange(20, 80)),
+        exe="/usr/bin/kmod",
+        comm="insmod",
+    )
+    insmod.files.append(OpenFile(3, f"/media/{login.name}/IR-USB/{module}"))
+    host.file(f"/media/{login.name}/IR-USB/{module}", size=rng.randrange(30_000, 60_000), uid=login.uid)
+    loaded = insmod.start + timedelta(milliseconds=rng.randrange(5, 40))
+    if not any(m.taints for m in host.modules):
+        host.log(loaded, "lime: loading out-of-tree module taints kernel.", level=4)
+        host.log(
+            loaded,
+            "lime: module verification failed: signature and/or required key missing - tainting kernel",
+            level=4,
+        )
+    host.modules.append(MemModule(name="lime", size=rng.randrange(16_384, 24_576), taints="OE"))
+    return insmod
