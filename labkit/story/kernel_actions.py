@@ -20,7 +20,7 @@ class ModuleLoad(MemoryAction):
     lsmod and linux.lsmod miss it while linux.malware.hidden_modules / check_modules find it."""
 
     action_name: ClassVar[str] = "module.load"
-    fact_fields: ClassVar[tuple[str, ...]] = ("name", "hidden", "size", "taints", "loaded", "host")
+    fact_fields: ClassVar[tuple[str, ...]] = ("name", "hidden", "size")
     name: str = Field(pattern=r"^[a-z0-9_]{1,55}$", description="module name as lsmod shows it")
     hidden: bool = False
     size: int | None = Field(None, ge=4096, le=64 * 1024 * 1024, description="core size; default seeded")
@@ -57,7 +57,7 @@ class KernelLog(MemoryAction):
     """A line in the kernel's ring buffer (dmesg, linux.kmsg), e.g. a segfault or a USB device."""
 
     action_name: ClassVar[str] = "kernel.log"
-    fact_fields: ClassVar[tuple[str, ...]] = ("text", "time", "uptime", "host")
+    fact_fields: ClassVar[tuple[str, ...]] = ("text", "time", "uptime")
     text: str = Field(description="the message (templates allowed)")
     level: int = Field(6, ge=0, le=7, description="0 emerg .. 4 warning .. 6 info, 7 debug")
 

@@ -26,7 +26,7 @@ class FileOpen(MemoryAction):
     """A process opens (or creates) a file and keeps it open; its content is in the page cache."""
 
     action_name: ClassVar[str] = "file.open"
-    fact_fields: ClassVar[tuple[str, ...]] = ("pid", "fd", "path", "inode", "deleted", "host")
+    fact_fields: ClassVar[tuple[str, ...]] = ("pid", "fd", "path", "inode", "deleted")
     process: str = Field(description="handle of the process")
     path: str = Field(description="absolute path (templates allowed)")
     content: str | None = Field(None, description="text the file holds (created if it does not exist)")
@@ -69,7 +69,7 @@ class FileUnlink(MemoryAction):
     and linux.lsof / linux.proc.Maps show it as "(deleted)"."""
 
     action_name: ClassVar[str] = "file.unlink"
-    fact_fields: ClassVar[tuple[str, ...]] = ("path", "inode", "held_by", "host")
+    fact_fields: ClassVar[tuple[str, ...]] = ("path", "inode", "held_by")
     path: str
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
@@ -95,7 +95,7 @@ class SocketListen(MemoryAction):
     """A process listens on a port (a bind shell, a backdoor) or binds a UDP port."""
 
     action_name: ClassVar[str] = "socket.listen"
-    fact_fields: ClassVar[tuple[str, ...]] = ("pid", "fd", "inode", "address", "port", "protocol", "host")
+    fact_fields: ClassVar[tuple[str, ...]] = ("pid", "fd", "inode", "address", "port", "protocol")
     process: str = Field(description="handle of the process")
     port: int = Field(ge=1, le=65535)
     protocol: Literal["tcp", "udp", "tcp6", "udp6"] = "tcp"

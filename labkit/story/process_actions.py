@@ -23,7 +23,7 @@ class ProcessStart(MemoryAction):
     nginx_worker, admin_shell...), running ``command`` as ``user`` with its parent's environment."""
 
     action_name: ClassVar[str] = "process.start"
-    fact_fields: ClassVar[tuple[str, ...]] = (*PROCESS_FACTS, "exe", "exe_inode", "exe_sha256", "exe_deleted")
+    fact_fields: ClassVar[tuple[str, ...]] = (*PROCESS_FACTS, "exe", "exe_inode", "exe_deleted")
 
     command: str = Field(description="command line (templates allowed), split like a shell would")
     parent: str = Field("admin_shell", description="handle of the parent process")
@@ -79,7 +79,6 @@ class ProcessStart(MemoryAction):
         facts.update(
             exe=record.path,
             exe_inode=record.inode,
-            exe_sha256=hashlib.sha256(record.cached).hexdigest() if record.cached else None,
             exe_deleted=FileStateRef(record),
         )
         return facts
@@ -89,7 +88,7 @@ class ProcessExit(MemoryAction):
     """A process ends (its task is gone from RAM; its children are re-parented to systemd)."""
 
     action_name: ClassVar[str] = "process.exit"
-    fact_fields: ClassVar[tuple[str, ...]] = ("pid", "name", "host")
+    fact_fields: ClassVar[tuple[str, ...]] = ()  # an ended task is not in RAM to read back
     process: str = Field(description="handle of the process")
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
@@ -109,7 +108,7 @@ class ProcessHide(MemoryAction):
     """A rootkit unlinks a task from the kernel's task list: `ps` and linux.pslist miss it, psscan not."""
 
     action_name: ClassVar[str] = "process.hide"
-    fact_fields: ClassVar[tuple[str, ...]] = ("pid", "name", "command_line", "host")
+    fact_fields: ClassVar[tuple[str, ...]] = ("pid", "name", "command_line")
     process: str = Field(description="handle of the process to hide")
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
@@ -132,10 +131,8 @@ class CodeInject(MemoryAction):
         "end",
         "perms",
         "size",
-        "sha256",
         "connects_to",
         "connects_port",
-        "host",
     )
     process: str = Field(description="handle of the process written into")
     shellcode: Literal["reverse-shell", "bytes"] = "reverse-shell"

@@ -48,7 +48,7 @@ class ShellCommand(MemoryAction):
     it also travels in the capture, and the shell's ``output`` comes back."""
 
     action_name: ClassVar[str] = "shell.command"
-    fact_fields: ClassVar[tuple[str, ...]] = ("line", "time", "shell_pid", "frame", "host")
+    fact_fields: ClassVar[tuple[str, ...]] = ("line", "time", "shell_pid")
 
     shell: str = Field("admin_shell", description="handle of an interactive bash (or a reverse shell's id)")
     command: str = Field(description="the line as typed (templates allowed)")
@@ -82,7 +82,6 @@ class ShellCommand(MemoryAction):
             reply = (output + session.prompt).encode()
             connection.send("client", reply, think_us=2_000 + rng.randrange(30_000))
             ctx.network.finished(connection)
-            facts["frame"] = sent.last_original or sent.last
         if shell.comm == "bash":
             shell.history.append((history_time(typed_at), line))
         facts["time"] = history_time(typed_at).astimezone(ctx.zone).isoformat()

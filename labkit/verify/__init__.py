@@ -13,6 +13,7 @@ from typing import Any
 
 from labkit.errors import UsageError, VerificationError
 from labkit.key import AnswerKey, KeyQuestion
+from labkit.story.network.action_base import CONNECTION_FACTS
 from labkit.verify.disk_checks import (
     DiskEvidence,
     Observation,
@@ -21,6 +22,7 @@ from labkit.verify.disk_checks import (
     observe_hidden_fact,
 )
 from labkit.verify.integrity_checks import check_ewf, check_manifest, check_no_secrets
+from labkit.verify.memory_checks import MemoryEvidence
 from labkit.verify.network_checks import NetworkEvidence
 from labkit.verify.volume_checks import check_volume_with_fsck, pytsk3_file_sha256
 
@@ -79,7 +81,7 @@ def agrees(question: KeyQuestion, observed: Any) -> tuple[bool, str]:
 
 
 #: Media whose answers verify reads back ("several": an action that left traces in more than one).
-VERIFIED_MEDIA = ("disk", "network", "several")
+VERIFIED_MEDIA = ("disk", "network", "memory", "several")
 
 
 def verify_report(root: str | Path) -> VerifyReport:
@@ -102,13 +104,15 @@ def verify_report(root: str | Path) -> VerifyReport:
             disks[disk_id] = DiskEvidence(image, disk["partition_offset_sectors"], disk["timezone"])
             ok, detail = check_volume_with_fsck(image, disk["partition_offset_sectors"])
             report.volume_checks.append((disk_id, ok, detail))
-    with NetworkEvidence(evidence_dir, facts) as network:
+    with NetworkEvidence(evidence_dir, facts) as network, MemoryEvidence(evidence_dir, facts) as memory:
         for capture_id in network.capture_ids():
             report.integrity_checks.append((f"{capture_id} capture", *network.integrity(capture_id)))
+        for image_id in memory.image_ids():
+            report.integrity_checks.append((f"{image_id} memory image", *memory.integrity(image_id)))
         for question in key.questions:
             if question.medium not in VERIFIED_MEDIA or not question.source:
                 continue
-            observation = _observe(question.source, facts, disks, network)
+            observation = _observe(question.source, facts, disks, network, memory)
             ok, reason = agrees(question, observation.value)
             report.checks.append(
                 CheckResult(
@@ -125,11 +129,19 @@ def verify_report(root: str | Path) -> VerifyReport:
 
 
 def _observe(
-    source: str, facts: dict[str, Any], disks: dict[str, DiskEvidence], network: NetworkEvidence
+    source: str,
+    facts: dict[str, Any],
+    disks: dict[str, DiskEvidence],
+    network: NetworkEvidence,
+    memory: MemoryEvidence,
 ) -> Observation:
-    """Route a fact to its reader: TSK for disks and the files on them, tshark for captures."""
+    """Route a fact to its reader: TSK for disks and the files on them, tshark for captures, vol for RAM."""
     owner, _, fact = source.partition(".")
     record = facts.get(owner, {})
+    if "memory" in record or "kernel_release" in record:
+        if fact in CONNECTION_FACTS:  # a reverse shell's flow: read from the capture
+            return network.observe(owner, fact)
+        return memory.observe(owner, fact)
     nested, _, rest = fact.partition(".")
     if nested == "file" and isinstance(record.get("file"), dict) and rest:
         record, fact = record["file"], rest  # a download saved to disk: its file's own facts

@@ -14,6 +14,7 @@ from typing import Any
 from labkit.errors import VerificationError
 from labkit.verify import (  # noqa: F401 (each module registers its views)
     network_attack_checks,
+    network_shell_checks,
     network_transfer_checks,
     network_web_checks,
 )

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from labkit.story.memory.host import MemoryHost
 
 #: Facts of a process, as linux.pslist / psaux / pstree show them.
-PROCESS_FACTS = ("pid", "ppid", "name", "command_line", "user", "uid", "started", "parent_name", "host")
+PROCESS_FACTS = ("pid", "ppid", "name", "command_line", "user", "uid", "started", "parent_name")
 
 
 class MemoryAction(Action):
