@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from labkit.errors import DiskFullError, EvidenceError, OutputExistsError, UsageError
 from labkit.key import AnswerKey
@@ -72,6 +73,16 @@ def generate(
         _remove_empty(created)
         raise
     return GenerationResult(out, out / CASE_DIR, out / KEY_FILE, key, verify)
+
+
+def _where(scenario: Scenario, item: Any, message: str) -> list[str | int]:
+    """The action, or its field when the message starts with one the scenario wrote (``port: ...``)."""
+    where: list[str | int] = ["timeline", item.index]
+    field, separator, _ = message.partition(": ")
+    raw = scenario.spec.timeline[item.index] if item.index < len(scenario.spec.timeline) else {}
+    if separator and isinstance(raw, dict) and field in raw:
+        where.append(field)
+    return where
 
 
 def _case_id(book: FactBook) -> str:
@@ -133,7 +144,7 @@ def build_variant(scenario: Scenario, seed: int | str, root: Path, *, lang: str)
         try:
             facts = item.action.apply(ctx, item.when)
         except ActionFailed as exc:
-            raise scenario.error_at(["timeline", item.index], str(exc)) from None
+            raise scenario.error_at(_where(scenario, item, str(exc)), str(exc)) from None
         except DiskFullError as exc:
             raise scenario.error_at(
                 ["timeline", item.index], str(exc), hint="make the disk larger or the content smaller"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -21,7 +22,7 @@ class ModuleLoad(MemoryAction):
 
     action_name: ClassVar[str] = "module.load"
     fact_fields: ClassVar[tuple[str, ...]] = ("name", "hidden", "size")
-    name: str = Field(pattern=r"^[a-z0-9_]{1,55}$", description="module name as lsmod shows it")
+    name: str = Field(description="module name as lsmod shows it: a-z, 0-9, _ (templates allowed)")
     hidden: bool = False
     size: int | None = Field(None, ge=4096, le=64 * 1024 * 1024, description="core size; default seeded")
     signed: bool = Field(False, description="an unsigned out-of-tree module taints the kernel (OE)")
@@ -29,6 +30,8 @@ class ModuleLoad(MemoryAction):
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         host = self.memory(ctx)
         name = ctx.render(self.name)
+        if not re.fullmatch(r"[a-z0-9_]{1,55}", name):
+            raise ActionFailed(f"name: {name!r} is not a module name (a-z, 0-9 and _, at most 55)")
         if any(module.name == name for module in host.modules):
             raise ActionFailed(f"module {name!r} is already loaded on {self.host}")
         size = self.size or ctx.rng("module.load", name).randrange(12_288, 40_960)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from labkit.evidence.memory.spec import OpenFile
 from labkit.story.base import ActionFailed
-from labkit.story.memory.action_base import MemoryAction
+from labkit.story.memory.action_base import PORT_DESCRIPTION, MemoryAction, check_port, render_port
 from labkit.story.memory.host import REGULAR
 from labkit.story.memory.refs import FileStateRef
 
@@ -64,6 +64,38 @@ class FileOpen(MemoryAction):
         }
 
 
+class FileCached(MemoryAction):
+    """A file written or read recently on the imaged host (a crontab, a config): not held open, but its
+    contents are in the page cache, so they are in the image (and in `strings`, among thousands of others)."""
+
+    action_name: ClassVar[str] = "file.cached"
+    path: str = Field(description="absolute path (templates allowed)")
+    content: str = Field(description="the file's text (templates allowed)")
+    owner: str | None = Field(None, description="account owning the file; default root")
+
+    def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
+        host = self.memory(ctx)
+        path = ctx.render(self.path)
+        if not path.startswith("/"):
+            raise ActionFailed(f"path: {path!r} is not an absolute path")
+        account = host.account(ctx.render(self.owner)) if self.owner else host.account("root")
+        record = host.file(
+            path,
+            content=ctx.render(self.content).encode(),
+            uid=account.uid,
+            gid=account.gid,
+            mode=REGULAR | 0o600,
+            mtime=when,
+        )
+        return {
+            "host": host.host_id,
+            "memory": host.image_id,
+            "path": path,
+            "inode": record.inode,
+            "written": when.isoformat(),
+        }
+
+
 class FileUnlink(MemoryAction):
     """A file is deleted (`rm`) on an imaged host; if a process still maps or holds it, the inode lives on
     and linux.lsof / linux.proc.Maps show it as "(deleted)"."""
@@ -97,11 +129,14 @@ class SocketListen(MemoryAction):
     action_name: ClassVar[str] = "socket.listen"
     fact_fields: ClassVar[tuple[str, ...]] = ("pid", "fd", "inode", "address", "port", "protocol")
     process: str = Field(description="handle of the process")
-    port: int = Field(ge=1, le=65535)
+    port: int | str = Field(description=PORT_DESCRIPTION)
+
+    _port = field_validator("port")(lambda cls, v: check_port(v))
     protocol: Literal["tcp", "udp", "tcp6", "udp6"] = "tcp"
     address: str = Field("0.0.0.0", description="local address ('::' for tcp6/udp6)")
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
+        port = render_port(ctx, self.port)
         host = self.memory(ctx)
         process = self.process_ref(ctx, self.process)
         ipv6 = self.protocol.endswith("6")
@@ -111,20 +146,20 @@ class SocketListen(MemoryAction):
         stream = self.protocol.startswith("tcp")
         for sock in host.sockets.values():
             if (
-                sock.local_port == self.port
+                sock.local_port == port
                 and sock.state in ("LISTEN", "UNCONNECTED")
                 and sock.type == ("STREAM" if stream else "DGRAM")
                 and sock.family != "AF_UNIX"
                 and (sock.family == "AF_INET6") == ipv6
             ):
-                raise ActionFailed(f"port {self.port}/{self.protocol} is already bound on {self.host}")
+                raise ActionFailed(f"port {port}/{self.protocol} is already bound on {self.host}")
         socket = host.socket(
             when,
             family="AF_INET6" if ipv6 else "AF_INET",
             type="STREAM" if stream else "DGRAM",
             state="LISTEN" if stream else "UNCONNECTED",
             local_addr=address,
-            local_port=self.port,
+            local_port=port,
         )
         fd = _next_fd(process.files)
         process.files.append(OpenFile(fd, socket=socket.inode))
@@ -135,6 +170,6 @@ class SocketListen(MemoryAction):
             "fd": fd,
             "inode": socket.inode,
             "address": address,
-            "port": self.port,
+            "port": port,
             "protocol": self.protocol,
         }

@@ -6,10 +6,17 @@ import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from labkit.story.base import ActionFailed
-from labkit.story.memory.action_base import PROCESS_FACTS, MemoryAction, process_facts
+from labkit.story.memory.action_base import (
+    PORT_DESCRIPTION,
+    PROCESS_FACTS,
+    MemoryAction,
+    check_port,
+    process_facts,
+    render_port,
+)
 from labkit.story.memory.host import REGULAR
 from labkit.story.memory.refs import FileStateRef, InjectedRef
 from labkit.story.memory.shellcode import reverse_shell_shellcode
@@ -40,7 +47,7 @@ class ProcessStart(MemoryAction):
         from labkit.evidence.memory.spec import OpenFile
 
         host = self.memory(ctx)
-        parent = self.process_ref(ctx, self.parent)
+        parent = self.process_ref(ctx, self.parent, "parent")
         user = host.account(self.user) if self.user else host.account(parent.uid)
         command = ctx.render(self.command)
         exe = ctx.render(self.exe) if self.exe else None
@@ -137,7 +144,9 @@ class CodeInject(MemoryAction):
     process: str = Field(description="handle of the process written into")
     shellcode: Literal["reverse-shell", "bytes"] = "reverse-shell"
     to: str | None = Field(None, description="reverse-shell: host id (or IPv4) the code connects back to")
-    port: int = Field(4444, ge=1, le=65535)
+    port: int | str = Field(4444, description=PORT_DESCRIPTION)
+
+    _port = field_validator("port")(lambda cls, v: check_port(v))
     hex: str | None = Field(None, description="shellcode 'bytes': the code as hex")
     perms: Literal["rwx", "r-x", "rw-"] = "rwx"
 
@@ -150,6 +159,7 @@ class CodeInject(MemoryAction):
         return self
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
+        port = render_port(ctx, self.port)
         host = self.memory(ctx)
         process = self.process_ref(ctx, self.process)
         address = None
@@ -161,7 +171,7 @@ class CodeInject(MemoryAction):
         else:
             target = ctx.render(self.to or "")
             address = _address_of(ctx, target)
-            content = reverse_shell_shellcode(address, self.port)
+            content = reverse_shell_shellcode(address, port)
         index = host.inject(process, content, self.perms)
         return {
             "host": host.host_id,
@@ -174,7 +184,7 @@ class CodeInject(MemoryAction):
             "size": process.injected[index].size,
             "sha256": hashlib.sha256(content).hexdigest(),
             "connects_to": address,
-            "connects_port": self.port if address else None,
+            "connects_port": port if address else None,
             "injected_at": when.isoformat(),
         }
 

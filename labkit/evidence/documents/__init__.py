@@ -14,6 +14,7 @@ from __future__ import annotations
 from labkit.evidence.documents import (  # noqa: F401  (imported to register their kinds)
     archive,
     comma_separated,
+    elf_executable,
     pdf_document,
     photo,
     plain_text,

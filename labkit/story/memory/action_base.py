@@ -35,8 +35,12 @@ class MemoryAction(Action):
         except KeyError:
             raise ActionFailed(f"host {self.host!r} has no 'memory:' section") from None
 
-    def process_ref(self, ctx: StoryContext, ref: str) -> MemProcess:
-        return self.memory(ctx).process(ctx.render(ref))
+    def process_ref(self, ctx: StoryContext, ref: str, field: str = "process") -> MemProcess:
+        """The running process a field names (an action id or a baseline handle such as php_worker)."""
+        try:
+            return self.memory(ctx).process(ctx.render(ref))
+        except ActionFailed as exc:
+            raise ActionFailed(f"{field}: {exc}") from None
 
 
 def process_facts(host: MemoryHost, process: MemProcess, when: datetime | None = None) -> dict[str, Any]:
@@ -53,3 +57,32 @@ def process_facts(host: MemoryHost, process: MemProcess, when: datetime | None =
         "uid": process.uid,
         "started": process.start.isoformat(),
     }
+
+
+PORT_DESCRIPTION = "1-65535, or a template such as '{{ listener_port }}'"
+
+
+def check_port(value: int | str) -> int | str:
+    """A port number, or a template rendered when the action runs."""
+    if isinstance(value, bool):
+        raise ValueError("a port is a number from 1 to 65535")
+    if isinstance(value, str):
+        if "{{" in value:
+            return value
+        if not value.strip().isdigit():
+            raise ValueError(f"{value!r} is not a port number")
+        value = int(value)
+    if not 1 <= value <= 65535:
+        raise ValueError(f"port {value} is not between 1 and 65535")
+    return value
+
+
+def render_port(ctx: StoryContext, value: int | str) -> int:
+    text = ctx.render(value) if isinstance(value, str) else str(value)
+    try:
+        port = int(text)
+    except ValueError:
+        raise ActionFailed(f"port: {text!r} is not a number") from None
+    if not 1 <= port <= 65535:
+        raise ActionFailed(f"port {port} is not between 1 and 65535")
+    return port
