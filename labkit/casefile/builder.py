@@ -51,13 +51,30 @@ def render_briefing(scenario: Scenario, variant: Variant, book: FactBook, lang: 
         description = pick(capture.description, lang)
         if description:
             lines.append(f"|   | {render_template(description, variant.values)} | |")
+    for host in spec.hosts:
+        if host.memory is None:
+            continue
+        facts = book.facts[host.memory.id]
+        path = Path("evidence") / facts["file_name"]
+        fmt = text(lang, "memory_format").format(
+            format="LiME" if host.memory.format == "lime" else "raw", kernel=facts["kernel_release"]
+        )
+        lines.append(f"| `{path.as_posix()}` | {fmt} | {facts['size']} |")
+        description = pick(host.memory.description, lang)
+        if description:
+            lines.append(f"|   | {render_template(description, variant.values)} | |")
+        symbols = Path("evidence") / facts["symbols_file"]
+        lines.append(f"| `{symbols.as_posix()}` | {text(lang, 'symbols_format')} | |")
     zones = sorted(
         {host.timezone for host, _ in scenario.disks()}
         | {host.timezone for host in spec.hosts if host.network is not None and host.network.gateway}
+        | {host.timezone for host in spec.hosts if host.memory is not None}
     )
     tools = [text(lang, "tools_text")] if scenario.disks() else []
     if network is not None:
         tools.append(text(lang, "net_tools_text"))
+    if any(host.memory is not None for host in spec.hosts):
+        tools.append(text(lang, "mem_tools_text"))
     lines += [
         "",
         text(lang, "timezone_note").format(zone=", ".join(zones)),

@@ -30,6 +30,15 @@ TEXTS: dict[str, dict[str, str]] = {
             "Wireshark / tshark. Capture times are UTC; the hosts' local zone is given above."
         ),
         "capture_format": "packet capture ({format})",
+        "memory_format": "Linux RAM image ({format}), kernel {kernel}",
+        "symbols_format": "volatility3 symbol table (ISF) for this kernel",
+        "mem_tools_text": (
+            "`labkit mem PLUGIN` runs volatility3 with the case's symbol table (`labkit mem pslist`, `psscan`, "
+            "`pstree`, `psaux`, `bash`, `lsof`, `sockstat`, `malfind`, `maps`, `envars`, `lsmod`, `kmsg`; "
+            "`labkit mem --show-command pslist` prints the plain `vol` command), or call `vol -f IMAGE -s "
+            "evidence/symbols PLUGIN` yourself. `labkit yara scan RULES TARGET` scans an image or a capture. "
+            "volatility3 prints times in UTC."
+        ),
     },
     "ru": {
         "evidence": "Доказательства",
@@ -59,6 +68,15 @@ TEXTS: dict[str, dict[str, str]] = {
             "Wireshark / tshark. Время в записи трафика — UTC; местный часовой пояс узлов указан выше."
         ),
         "capture_format": "запись сетевого трафика ({format})",
+        "memory_format": "образ оперативной памяти Linux ({format}), ядро {kernel}",
+        "symbols_format": "таблица символов volatility3 (ISF) для этого ядра",
+        "mem_tools_text": (
+            "`labkit mem ПЛАГИН` запускает volatility3 с таблицей символов дела (`labkit mem pslist`, `psscan`, "
+            "`pstree`, `psaux`, `bash`, `lsof`, `sockstat`, `malfind`, `maps`, `envars`, `lsmod`, `kmsg`; "
+            "`labkit mem --show-command pslist` показывает обычную команду `vol`), либо вызовите "
+            "`vol -f ОБРАЗ -s evidence/symbols ПЛАГИН` сами. `labkit yara scan ПРАВИЛА ЦЕЛЬ` проверяет образ "
+            "или запись трафика правилами YARA. volatility3 выводит время в UTC."
+        ),
     },
     "kk": {
         "evidence": "Дәлелдемелер",
@@ -88,6 +106,15 @@ TEXTS: dict[str, dict[str, str]] = {
             "немесе Wireshark / tshark. Трафик жазбасындағы уақыт — UTC; түйіндердің жергілікті белдеуі жоғарыда."
         ),
         "capture_format": "желі трафигінің жазбасы ({format})",
+        "memory_format": "Linux жедел жадының бейнесі ({format}), ядро {kernel}",
+        "symbols_format": "осы ядроға арналған volatility3 символдар кестесі (ISF)",
+        "mem_tools_text": (
+            "`labkit mem ПЛАГИН` volatility3-ті іс символдар кестесімен іске қосады (`labkit mem pslist`, "
+            "`psscan`, `pstree`, `psaux`, `bash`, `lsof`, `sockstat`, `malfind`, `maps`, `envars`, `lsmod`, "
+            "`kmsg`; `labkit mem --show-command pslist` кәдімгі `vol` командасын көрсетеді), немесе "
+            "`vol -f БЕЙНЕ -s evidence/symbols ПЛАГИН` өзіңіз шақырыңыз. `labkit yara scan ЕРЕЖЕЛЕР НЫСАНА` "
+            "бейнені немесе трафик жазбасын YARA ережелерімен тексереді. volatility3 уақытты UTC бойынша шығарады."
+        ),
     },
 }
 

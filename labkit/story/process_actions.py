@@ -61,7 +61,7 @@ class ProcessStart(MemoryAction):
                 ) from None
             if exe is None:
                 raise ActionFailed("exe_from needs 'exe': the path the program was saved to")
-        if exe is not None:
+        if exe is not None and (content or parent.exe != exe):
             host.file(exe, mode=REGULAR | 0o755, content=content, uid=user.uid, gid=user.gid, mtime=when)
         env = [e for e in parent.env if e.split("=", 1)[0] not in self.env]
         env += [f"{name}={ctx.render(value)}" for name, value in self.env.items()]

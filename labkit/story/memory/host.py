@@ -195,8 +195,10 @@ class MemoryHost:
         exe = exe or resolve_command(argv[0]) or argv[0]
         if not exe.startswith("/"):
             raise ActionFailed(f"{argv[0]!r}: give the program's full path (it is not a known command)")
-        mode = REGULAR | 0o755
-        exe_file = self.file(exe, mode=mode)
+        if parent is not None and parent.exe == exe and exe in self.files:
+            exe_file = self.files[exe]  # a fork of the same program: the same inode, deleted or not
+        else:
+            exe_file = self.file(exe, mode=REGULAR | 0o755)
         libraries = [self.file(lib).path for lib in PROGRAMS.get(exe, (0, ()))[1]]
         inherited = list(parent.env) if parent is not None and env is None else list(env or [])
         process = MemProcess(
