@@ -59,7 +59,7 @@ def generate(scenario_path: Path, seed: str | None, out: Path, lang: str, no_ver
     click.echo(f"case folder: {result.case_dir}")
     click.echo(f"answer key:  {result.key_path} (keep it apart from the case folder; it holds the seed)")
     click.echo(
-        "verified:    every answer read back with The Sleuth Kit and tshark"
+        "verified:    every answer read back with independent tools (The Sleuth Kit, tshark, volatility3)"
         if result.verified
         else "verified:    no (--no-verify)"
     )

@@ -139,7 +139,7 @@ def _observe(
     owner, _, fact = source.partition(".")
     record = facts.get(owner, {})
     if "memory" in record or "kernel_release" in record:
-        if fact in CONNECTION_FACTS:  # a reverse shell's flow: read from the capture
+        if fact in CONNECTION_FACTS and "tcp_stream" in record:  # a reverse shell's flow: from the capture
             return network.observe(owner, fact)
         return memory.observe(owner, fact)
     nested, _, rest = fact.partition(".")

@@ -27,7 +27,13 @@ from labkit.grading import grade_files
 from labkit.scenario.catalog import bundled_scenarios
 
 SEEDS = range(1, 21)
-NETWORK_SCENARIOS = [path for path in bundled_scenarios() if labkit.load_scenario(path).spec.network]
+#: Scenarios with a memory image have their own acceptance (tests/acceptance/test_memory_scenarios.py).
+NETWORK_SCENARIOS = [
+    path
+    for path in bundled_scenarios()
+    if labkit.load_scenario(path).spec.network
+    and not any(h.memory for h in labkit.load_scenario(path).spec.hosts)
+]
 CASES = [(path, seed) for path in NETWORK_SCENARIOS for seed in SEEDS]
 CHECKSUMS = [
     item

@@ -284,7 +284,7 @@ def _web_server(host: MemoryHost, service, clock: datetime) -> None:  # type: ig
     ]
     for path in ("/var/log/nginx/access.log", "/var/log/nginx/error.log"):
         host.file(path, mode=0o100640, uid=33, gid=4, size=rng.randrange(50_000, 4_000_000))
-    listening = [f for f in nginx.files if f.socket is not None]
+    listening = [f for f in nginx.files if f.socket is not None and f.fd > 2]
     nginx.files = [
         OpenFile(0, "/dev/null"),
         OpenFile(1, "/dev/null"),
