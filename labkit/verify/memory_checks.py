@@ -144,7 +144,7 @@ class ProcessView(MemoryView):
         raise NotShown(f"no executable mapping of pid {self.record['pid']}")
 
     def fact_exe(self) -> str:
-        return str(column(self._text_mapping(), "File Path")).removesuffix(" (deleted)")
+        return str(column(self._text_mapping(), "File Path")).strip().removesuffix(" (deleted)")
 
     def fact_exe_inode(self) -> int:
         return int(column(self._text_mapping(), "Inode"))
@@ -361,7 +361,7 @@ class OpenFileView(MemoryView):
         return int(column(self._fd(), "FD"))
 
     def fact_path(self) -> str:
-        return str(column(self._fd(), "Path")).removesuffix(" (deleted)")
+        return str(column(self._fd(), "Path")).strip().removesuffix(" (deleted)")
 
     def fact_inode(self) -> int:
         return int(column(self._fd(), "Inode"))
@@ -408,7 +408,7 @@ class UnlinkView(MemoryView):
     def fact_path(self) -> str:
         for row in self.vol.rows(MAPS):
             if column(row, "Inode") == self.record["inode"]:
-                return str(column(row, "File Path")).removesuffix(" (deleted)")
+                return str(column(row, "File Path")).strip().removesuffix(" (deleted)")
         raise NotShown("no mapping with that inode")
 
 
