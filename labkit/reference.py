@@ -100,7 +100,9 @@ def scenario_reference() -> str:
             "",
             *_fields_table(cls, skip),
             "",
-            f"Facts: {', '.join(f'`{f}`' for f in cls.fact_fields)}.",
+            f"Facts: {', '.join(f'`{f}`' for f in cls.fact_fields)}."
+            if cls.fact_fields
+            else "Facts: none that a question can name (the trainer's facts.json still records them).",
             "",
         ]
     out += [
@@ -140,6 +142,33 @@ def scenario_reference() -> str:
         *_fields_table(BackgroundSpec),
         "",
         "Recorded under each capture's id: " + ", ".join(f"`{f}`" for f in CAPTURE_FACTS) + ".",
+        "",
+    ]
+    from labkit.scenario.memory_model import AccountSpec, MemorySpec
+    from labkit.scenario.question_checks import MEMORY_FACTS
+
+    out += [
+        "## Memory",
+        "",
+        "### `hosts[].memory`",
+        "",
+        _doc(MemorySpec),
+        "",
+        *_fields_table(MemorySpec),
+        "",
+        "### `hosts[].memory.accounts[]`",
+        "",
+        _doc(AccountSpec),
+        "",
+        *_fields_table(AccountSpec),
+        "",
+        "Process handles that memory actions can name before the story creates any: `systemd`, `journald`, "
+        "`udevd`, `multipathd`, `cron`, `sshd`, `admin_sshd`, `admin_shell` (the administrator's `-bash`), "
+        "`admin_top`; on a web server `nginx`, `nginx_worker`, `nginx_worker_2`, `php_fpm`, `php_worker`, "
+        "`php_worker_2`; on a database server `mysqld`. Every action with an `id` that starts a process adds "
+        "its id.",
+        "",
+        "Recorded under each image's id: " + ", ".join(f"`{f}`" for f in MEMORY_FACTS) + ".",
         "",
     ]
     out += ["## Document kinds (`content.document.kind`)", ""]

@@ -12,7 +12,7 @@ from pydantic import Field, field_validator
 
 from labkit.scenario.model_base import IDENTIFIER, LocalizedText, Strict
 
-MEMORY_ROLES = ("web-server", "database-server", "workstation")
+MEMORY_ROLES = ("web-server", "database-server")
 MIN_MEMORY = 64 * 1024**2
 MAX_MEMORY = 64 * 1024**3
 
@@ -32,7 +32,10 @@ class MemorySpec(Strict):
     id: str = Field(pattern=IDENTIFIER, description="names the image's facts (e.g. web_memory.sha256)")
     size: int | str = Field("512 MiB", description="RAM size, 64 MiB to 64 GiB, a multiple of 2 MiB")
     format: Literal["raw", "lime"] = Field("raw", description="lime: what LiME acquisitions produce")
-    role: Literal["web-server", "database-server", "workstation"] = "web-server"
+    role: Literal["web-server", "database-server"] = Field(
+        "web-server",
+        description="web-server: nginx + php-fpm; database-server: MySQL (besides systemd, sshd, cron)",
+    )
     booted: str | None = Field(None, description="time expression; default: some days before the story")
     acquired: str | None = Field(None, description="time expression; default: soon after the last action")
     accounts: list[AccountSpec] = Field(default_factory=list)
