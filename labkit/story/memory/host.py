@@ -32,6 +32,9 @@ from labkit.story.memory.programs import LIBRARIES, PROGRAMS, resolve_command
 REGULAR = 0o100000
 #: New pids per hour of uptime on a quiet server (cron, timers, logins, package checks).
 PID_CHURN_PER_HOUR = (40, 160)
+#: Churn stops short of this pid: volatility3 2.28.2's psscan skips tasks with a pid of 65535 or more as
+#: implausible (Linux allows up to 4194304), and a hidden task must stay findable.
+PID_CHURN_CEILING = 48_000
 #: New socket inodes per hour (every connection, every DNS lookup gets one).
 SOCKET_CHURN_PER_HOUR = (300, 1500)
 
@@ -100,7 +103,10 @@ class MemoryHost:
         pid = self.last_pid + 1
         if self.last_pid_time is not None and when > self.last_pid_time:
             hours = (when - self.last_pid_time).total_seconds() / 3600
-            pid += int(hours * self.rng.uniform(low, high))
+            gap = int(hours * self.rng.uniform(low, high))
+            if pid + gap > PID_CHURN_CEILING:  # see PID_CHURN_CEILING
+                gap = self.rng.randrange(0, 40)
+            pid += gap
         self.last_pid, self.last_pid_time = pid, max(when, self.last_pid_time or when)
         return pid
 
