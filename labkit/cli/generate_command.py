@@ -111,4 +111,6 @@ def _integrity_tool(what: str) -> str:
         return "scan of every file"
     if what.endswith(" capture"):
         return "tshark -z expert (checksums on)"
+    if what.endswith(" memory image"):
+        return "vol (every plugin of the acceptance list)"
     return "ewfverify / sha256"
