@@ -24,7 +24,9 @@ class ModuleLoad(MemoryAction):
     fact_fields: ClassVar[tuple[str, ...]] = ("name", "hidden", "size")
     name: str = Field(description="module name as lsmod shows it: a-z, 0-9, _ (templates allowed)")
     hidden: bool = False
-    size: int | None = Field(None, ge=4096, le=64 * 1024 * 1024, description="core size; default seeded")
+    size: int | None = Field(
+        None, ge=16 * 1024, le=16 * 1024 * 1024, description="core size in bytes (16 KiB..16 MiB); default seeded"
+    )
     signed: bool = Field(False, description="an unsigned out-of-tree module taints the kernel (OE)")
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
@@ -34,7 +36,7 @@ class ModuleLoad(MemoryAction):
             raise ActionFailed(f"name: {name!r} is not a module name (a-z, 0-9 and _, at most 55)")
         if any(module.name == name for module in host.modules):
             raise ActionFailed(f"module {name!r} is already loaded on {self.host}")
-        size = self.size or ctx.rng("module.load", name).randrange(12_288, 40_960)
+        size = self.size or ctx.rng("module.load", name).randrange(16_384, 65_536)
         taints = "" if self.signed else "OE"
         if taints and not any(module.taints for module in host.modules):
             host.log(when, f"{name}: loading out-of-tree module taints kernel.", level=4)

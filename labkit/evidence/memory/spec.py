@@ -19,8 +19,18 @@ ImageFormat = Literal["raw", "lime"]
 SocketFamily = Literal["AF_INET", "AF_INET6", "AF_UNIX"]
 SocketType = Literal["STREAM", "DGRAM"]
 TcpState = Literal[
-    "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
-    "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "UNCONNECTED",
+    "ESTABLISHED",
+    "SYN_SENT",
+    "SYN_RECV",
+    "FIN_WAIT1",
+    "FIN_WAIT2",
+    "TIME_WAIT",
+    "CLOSE",
+    "CLOSE_WAIT",
+    "LAST_ACK",
+    "LISTEN",
+    "CLOSING",
+    "UNCONNECTED",
 ]
 
 
@@ -94,9 +104,13 @@ class MemProcess:
     argv: list[str] = field(default_factory=list)
     env: list[str] = field(default_factory=list)  # "NAME=value"
     kernel_thread: bool = False
-    hidden: bool = False  # unlinked from init_task.tasks (and the pid hash): pslist misses it, psscan finds it
+    hidden: bool = (
+        False  # unlinked from init_task.tasks (and the pid hash): pslist misses it, psscan finds it
+    )
     exe: str | None = None  # MemFile path; mapped as ELF header r--, text r-x, data rw- (file-backed)
-    libraries: list[str] = field(default_factory=list)  # MemFile paths mapped r--/r-x/rw- like real ld.so does
+    libraries: list[str] = field(
+        default_factory=list
+    )  # MemFile paths mapped r--/r-x/rw- like real ld.so does
     files: list[OpenFile] = field(default_factory=list)
     history: list[tuple[datetime, str]] = field(default_factory=list)  # bash/sh only: (time, command line)
     heap: list[bytes] = field(default_factory=list)  # other data left in the heap (realism, decoys)

@@ -1,0 +1,1 @@
+"""Synthetic Linux memory images that the unmodified volatility3 CLI analyses."""
