@@ -25,7 +25,7 @@ class ModuleLoad(MemoryAction):
     name: str = Field(description="module name as lsmod shows it: a-z, 0-9, _ (templates allowed)")
     hidden: bool = False
     size: int | None = Field(
-        None, ge=16 * 1024, le=16 * 1024 * 1024, description="core size in bytes (16 KiB..16 MiB); default seeded"
+        None, ge=16 * 1024, le=16 * 1024 * 1024, description="core size, 16 KiB..16 MiB; default seeded"
     )
     signed: bool = Field(False, description="an unsigned out-of-tree module taints the kernel (OE)")
 
