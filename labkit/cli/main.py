@@ -24,13 +24,23 @@ def cli() -> None:
 
 def _register() -> None:
     # Each command family lives in its own module and is added here, in one place.
-    from labkit.cli import disk_commands, generate_command, grade_command, net_commands, scenario_commands
+    from labkit.cli import (
+        disk_commands,
+        generate_command,
+        grade_command,
+        mem_command,
+        net_commands,
+        scenario_commands,
+        yara_commands,
+    )
 
     for module in (scenario_commands, generate_command, grade_command):
         for command in module.COMMANDS:
             cli.add_command(command)
     cli.add_command(disk_commands.disk)
     cli.add_command(net_commands.net)
+    cli.add_command(mem_command.mem)
+    cli.add_command(yara_commands.yara_group)
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:

@@ -51,7 +51,8 @@ def test_the_reverse_shell_socket_is_the_captured_flow(lab: dict[str, Any]) -> N
         r for r in lab["vol"].rows("linux.sockstat.Sockstat") if r["PID"] == shell["pid"] and r["FD"] == 0
     )
     frames = _tshark(
-        lab["capture"], f"tcp.stream == {shell['tcp_stream']}", "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport",
+        lab["capture"], f"tcp.stream == {shell['tcp_stream']}",
+        "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport",
         "tcp.flags.syn", "tcp.flags.ack", "tcp.flags.fin", "tcp.flags.reset",
     )  # fmt: skip
     syn = frames[0]
