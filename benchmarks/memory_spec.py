@@ -15,7 +15,7 @@ import struct
 from datetime import UTC, datetime, timedelta
 from random import Random
 
-from labkit.evidence.memory.spec import MemModule, MemoryImageSpec, OpenFile
+from labkit.evidence.memory.spec import MemModule, MemoryImageSpec, NetworkInterface, OpenFile
 from labkit.story.memory.accounts import accounts_for
 from labkit.story.memory.acquisition import acquire
 from labkit.story.memory.baseline import build_baseline
@@ -34,18 +34,6 @@ FIRST_BOOT = datetime(2024, 3, 1, tzinfo=UTC)
 IMPLANT_PATH = "/tmp/.font-unix/kworker"
 
 #: In-tree modules of an Ubuntu 22.04 KVM guest as `lsmod` lists them (name, core size in bytes).
-GUEST_MODULES = (
-    ("tls", 114_688), ("nls_iso8859_1", 16_384), ("intel_rapl_msr", 20_480),
-    ("intel_rapl_common", 40_960), ("kvm_intel", 372_736), ("kvm", 1_032_192),
-    ("crct10dif_pclmul", 16_384), ("ghash_clmulni_intel", 16_384), ("sha512_ssse3", 49_152),
-    ("aesni_intel", 376_832), ("crypto_simd", 16_384), ("cryptd", 24_576), ("input_leds", 16_384),
-    ("joydev", 32_768), ("serio_raw", 20_480), ("qemu_fw_cfg", 20_480), ("mac_hid", 16_384),
-    ("dm_multipath", 40_960), ("scsi_dh_rdac", 20_480), ("scsi_dh_emc", 16_384),
-    ("scsi_dh_alua", 20_480), ("sch_fq_codel", 20_480), ("msr", 16_384), ("efi_pstore", 16_384),
-    ("ip_tables", 32_768), ("x_tables", 53_248), ("autofs4", 49_152), ("psmouse", 176_128),
-    ("virtio_net", 61_440), ("net_failover", 24_576), ("failover", 16_384), ("virtio_scsi", 24_576),
-    ("i2c_piix4", 32_768), ("pata_acpi", 16_384), ("floppy", 118_784),
-)  # fmt: skip
 ROOTKIT_MODULE = "diamorphine"
 
 
@@ -74,11 +62,10 @@ def compromised_web_server(size: int, seed: int) -> MemoryHost:
         boot=boot,
         accounts=accounts_for([], OPERATING_SYSTEM.lower()),
         rng=rng,
-        ipv4=HOST_ADDRESS,
+        interface=NetworkInterface("ens3", "52:54:00:3a:91:c4", f"{HOST_ADDRESS}/24"),
     )
-    boot_log(host, size)
-    host.modules += [MemModule(name=name, size=core) for name, core in GUEST_MODULES]
-    build_baseline(host, "web-server", intrusion)
+    boot_log(host, size, lvm=True)
+    build_baseline(host, "web-server", intrusion, lvm=True)  # with the guest's usual modules
     worker = host.process("php_worker")
     www = host.account("www-data")
     callback = host.socket(

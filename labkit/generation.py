@@ -154,6 +154,8 @@ def build_variant(scenario: Scenario, seed: int | str, root: Path, *, lang: str)
         if facts is not None:
             # Every planted item is recorded; actions without an id under "#<timeline index>",
             # which no question can name (ids are identifiers) but a trainer can read.
+            if "memory" in item.action.media_used():  # verify reads it with the view of its action
+                facts.setdefault("action", item.action.action)
             book.record(item.action.id or f"#{item.index}", item.action.media_used(), facts)
     book.resolve_files(ctx)
     finish_disks(scenario, variant, ctx, book, work_dir, evidence_dir)

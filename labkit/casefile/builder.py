@@ -56,9 +56,7 @@ def render_briefing(scenario: Scenario, variant: Variant, book: FactBook, lang: 
             continue
         facts = book.facts[host.memory.id]
         path = Path("evidence") / facts["file_name"]
-        fmt = text(lang, "memory_format").format(
-            format="LiME" if host.memory.format == "lime" else "raw", kernel=facts["kernel_release"]
-        )
+        fmt = text(lang, "memory_format").format(format="LiME" if host.memory.format == "lime" else "raw")
         lines.append(f"| `{path.as_posix()}` | {fmt} | {facts['size']} |")
         description = pick(host.memory.description, lang)
         if description:
@@ -77,7 +75,9 @@ def render_briefing(scenario: Scenario, variant: Variant, book: FactBook, lang: 
         tools.append(text(lang, "mem_tools_text"))
     lines += [
         "",
-        text(lang, "timezone_note").format(zone=", ".join(zones)),
+        text(lang, "timezone_note" if scenario.disks() else "timezone_note_hosts").format(
+            zone=", ".join(zones)
+        ),
         "",
         text(lang, "integrity"),
         "",

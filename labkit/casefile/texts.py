@@ -25,13 +25,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "basic": "basic",
         "advanced": "advanced",
         "timezone_note": "The suspect's computer kept local time in the zone {zone}.",
+        "timezone_note_hosts": "The hosts in this case kept local time in the zone {zone}.",
         "net_tools_text": (
             "`labkit net summary|conversations|dns|http|extract|creds|search` (see `labkit net --help`), or "
             "Wireshark / tshark. Capture times are UTC; the hosts' local zone is given above."
         ),
         "capture_format": "packet capture ({format})",
-        "memory_format": "Linux RAM image ({format}), kernel {kernel}",
-        "symbols_format": "volatility3 symbol table (ISF) for this kernel",
+        "memory_format": "Linux RAM image ({format})",
+        "symbols_format": "volatility3 symbol table (ISF) for the image's kernel",
         "mem_tools_text": (
             "`labkit mem PLUGIN` runs volatility3 with the case's symbol table (`labkit mem pslist`, `psscan`, "
             "`pstree`, `psaux`, `bash`, `lsof`, `sockstat`, `malfind`, `maps`, `envars`, `lsmod`, `kmsg`; "
@@ -63,12 +64,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "basic": "базовый",
         "advanced": "продвинутый",
         "timezone_note": "Компьютер подозреваемого вёл местное время в часовом поясе {zone}.",
+        "timezone_note_hosts": "Узлы в этом деле вели местное время в часовом поясе {zone}.",
         "net_tools_text": (
             "`labkit net summary|conversations|dns|http|extract|creds|search` (см. `labkit net --help`), либо "
             "Wireshark / tshark. Время в записи трафика — UTC; местный часовой пояс узлов указан выше."
         ),
         "capture_format": "запись сетевого трафика ({format})",
-        "memory_format": "образ оперативной памяти Linux ({format}), ядро {kernel}",
+        "memory_format": "образ оперативной памяти Linux ({format})",
         "symbols_format": "таблица символов volatility3 (ISF) для этого ядра",
         "mem_tools_text": (
             "`labkit mem ПЛАГИН` запускает volatility3 с таблицей символов дела (`labkit mem pslist`, `psscan`, "
@@ -101,12 +103,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "basic": "базалық",
         "advanced": "жетілдірілген",
         "timezone_note": "Күдіктінің компьютері {zone} уақыт белдеуіндегі жергілікті уақытты жүргізген.",
+        "timezone_note_hosts": "Осы істегі түйіндер {zone} уақыт белдеуіндегі жергілікті уақытты жүргізген.",
         "net_tools_text": (
             "`labkit net summary|conversations|dns|http|extract|creds|search` (`labkit net --help` қараңыз), "
             "немесе Wireshark / tshark. Трафик жазбасындағы уақыт — UTC; түйіндердің жергілікті белдеуі жоғарыда."
         ),
         "capture_format": "желі трафигінің жазбасы ({format})",
-        "memory_format": "Linux жедел жадының бейнесі ({format}), ядро {kernel}",
+        "memory_format": "Linux жедел жадының бейнесі ({format})",
         "symbols_format": "осы ядроға арналған volatility3 символдар кестесі (ISF)",
         "mem_tools_text": (
             "`labkit mem ПЛАГИН` volatility3-ті іс символдар кестесімен іске қосады (`labkit mem pslist`, "

@@ -2,6 +2,7 @@
 
 from labkit.story import (  # noqa: F401  (registration)
     attack_actions,
+    connect_action,
     dns_actions,
     file_actions,
     hiding_actions,

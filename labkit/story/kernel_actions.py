@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field
@@ -38,15 +38,22 @@ class ModuleLoad(MemoryAction):
             raise ActionFailed(f"module {name!r} is already loaded on {self.host}")
         size = self.size or ctx.rng("module.load", name).randrange(16_384, 65_536)
         taints = "" if self.signed else "OE"
+        rng = ctx.rng("module.load", name, "time")
+        loaded = when + timedelta(microseconds=rng.randrange(1_000, 900_000))
         if taints and not any(module.taints for module in host.modules):
-            host.log(when, f"{name}: loading out-of-tree module taints kernel.", level=4)
+            host.log(loaded, f"{name}: loading out-of-tree module taints kernel.", level=4)
             host.log(
-                when,
+                loaded + timedelta(microseconds=rng.randrange(3, 60)),
                 f"{name}: module verification failed: signature and/or required key missing - "
                 "tainting kernel",
                 level=4,
             )
-        host.modules.append(MemModule(name=name, size=size, hidden=self.hidden, taints=taints))
+        host.modules.insert(
+            0,
+            MemModule(  # lsmod lists the newest first
+                name=name, size=size, hidden=self.hidden, taints=taints
+            ),
+        )
         return {
             "host": host.host_id,
             "memory": host.image_id,
@@ -54,7 +61,7 @@ class ModuleLoad(MemoryAction):
             "hidden": self.hidden,
             "size": size,
             "taints": taints,
-            "loaded": when.isoformat(),
+            "loaded": loaded.isoformat(),
         }
 
 

@@ -63,7 +63,9 @@ class ProcessStart(MemoryAction):
                 raise ActionFailed("exe_from needs 'exe': the path the program was saved to")
         if exe is not None and (content or parent.exe != exe):
             host.file(exe, mode=REGULAR | 0o755, content=content, uid=user.uid, gid=user.gid, mtime=when)
-        env = [e for e in parent.env if e.split("=", 1)[0] not in self.env]
+        session = host.sessions.get(parent.pid)
+        inherited = session.exported(command.split()[0]) if session is not None else parent.env
+        env = [e for e in inherited if e.split("=", 1)[0] not in self.env]
         env += [f"{name}={ctx.render(value)}" for name, value in self.env.items()]
         fds = (
             [OpenFile(0, "/dev/null"), OpenFile(1, "/dev/null"), OpenFile(2, "/dev/null")]
@@ -115,7 +117,7 @@ class ProcessHide(MemoryAction):
     """A rootkit unlinks a task from the kernel's task list: `ps` and linux.pslist miss it, psscan not."""
 
     action_name: ClassVar[str] = "process.hide"
-    fact_fields: ClassVar[tuple[str, ...]] = ("pid", "name", "command_line")
+    fact_fields: ClassVar[tuple[str, ...]] = ("pid", "name")  # psscan shows no more of a hidden task
     process: str = Field(description="handle of the process to hide")
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:

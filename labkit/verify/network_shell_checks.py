@@ -10,3 +10,10 @@ class ReverseShellFlowView(ConnectionView):
 
     kind = "shell.reverse"
     signature = frozenset({"sh_pid", "socket_inode", "tcp_stream"})
+
+
+class ConnectFlowView(ConnectionView):
+    """A process's outgoing connection (socket.connect), still open when the capture ends."""
+
+    kind = "socket.connect"
+    signature = frozenset({"fd", "inode", "local_port", "remote_ip", "tcp_stream"})

@@ -43,7 +43,7 @@ class ElfKind(DocumentKind):
     """A stripped, statically linked x86-64 Linux executable."""
 
     kind = "elf"
-    extension = ""
+    extension = ".elf"  # when planted without a name; dropped implants are usually named without one
     mime_type = "application/x-executable"
     magic_description = "ELF 64-bit LSB executable, x86-64, version 1 (SYSV), statically linked, stripped"
     Params = ElfParams

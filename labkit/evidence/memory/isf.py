@@ -9,7 +9,6 @@ import hashlib
 import json
 import lzma
 import os
-import re
 from pathlib import Path
 
 from labkit.errors import EvidenceError
@@ -70,14 +69,12 @@ def build_isf(banner: str) -> bytes:
 
 
 def isf_file_name(banner: str, isf: bytes) -> str:
-    """``Ubuntu_5.15.0-91-generic_<hash>.json.xz``: the distribution and release from the banner, and
-    a digest of the table so that a regenerated table never reuses a cached name."""
-    release = re.match(r"Linux version (\S+)", banner)
-    distribution = (
-        "Ubuntu" if "ubuntu" in banner.lower() else "Debian" if "debian" in banner.lower() else "Linux"
-    )
-    slug = re.sub(r"[^A-Za-z0-9._-]", "_", release.group(1) if release else "unknown")
-    return f"{distribution}_{slug}_{hashlib.sha256(isf).hexdigest()[:16]}.json.xz"
+    """``linux-<hash>.json.xz``: a digest of the table, so a regenerated table never reuses a cached name.
+
+    The name does not give the kernel release away: finding it (banners.Banners) is the trainee's first
+    step, and volatility3 matches a table by the banner inside it, not by its file name."""
+    del banner
+    return f"linux-{hashlib.sha256(isf).hexdigest()[:16]}.json.xz"
 
 
 def write_isf(symbols_dir: Path, banner: str) -> tuple[Path, str]:

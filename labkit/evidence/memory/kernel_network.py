@@ -59,19 +59,31 @@ def build_network_namespace(ctx: BuildContext) -> None:
     net.empty_list("exit_list")
     memory.symbol_object("pfifo_fast_ops").set("id", b"pfifo_fast")
     memory.symbol_object("noqueue_qdisc_ops").set("id", b"noqueue")
-    ipv4 = Counter(
-        sock.local_addr
-        for sock in ctx.spec.sockets
-        if sock.family == "AF_INET" and sock.local_addr and not sock.local_addr.startswith(("127.", "0."))
-    )
-    address = (
-        ipv4.most_common(1)[0][0]
-        if ipv4
-        else f"10.{rng.randrange(1, 250)}.{rng.randrange(1, 250)}.{rng.randrange(10, 250)}"
-    )
-    mac = bytes([0x52, 0x54, 0x00, *rng.randbytes(3)])
+    interface = ctx.spec.interface
+    if interface is not None:
+        mac = bytes.fromhex(interface.mac.replace(":", "").replace("-", ""))
+    else:
+        mac = bytes([0x52, 0x54, 0x00, *rng.randbytes(3)])
+    if interface is not None and interface.ipv4:
+        network = ipaddress.ip_interface(interface.ipv4)
+        address, prefix = str(network.ip), network.network.prefixlen
+    else:
+        ipv4 = Counter(
+            sock.local_addr
+            for sock in ctx.spec.sockets
+            if sock.family == "AF_INET" and sock.local_addr and not sock.local_addr.startswith(("127.", "0."))
+        )
+        address = (
+            ipv4.most_common(1)[0][0]
+            if ipv4
+            else f"10.{rng.randrange(1, 250)}.{rng.randrange(1, 250)}.{rng.randrange(10, 250)}"
+        )
+        prefix = 24
     interface_id = bytes([mac[0] ^ 2, *mac[1:3], 0xFF, 0xFE, *mac[3:]])  # modified EUI-64
     ipv6 = [(str(ipaddress.IPv6Address(b"\xfe\x80" + bytes(6) + interface_id)), 64, IFA_LINK)]
+    if interface is not None and interface.ipv6:
+        global_v6 = ipaddress.ip_interface(interface.ipv6)
+        ipv6.insert(0, (str(global_v6.ip), global_v6.network.prefixlen, 0))
     for sock in ctx.spec.sockets:
         if sock.family == "AF_INET6" and sock.local_addr:
             candidate = ipaddress.ip_address(sock.local_addr)
@@ -91,7 +103,9 @@ def build_network_namespace(ctx: BuildContext) -> None:
         [("::1", 128, IFA_HOST)],
     )
     nic = Device(
-        "ens3" if "ubuntu" in ctx.spec.kernel.banner.lower() else "ens18",
+        interface.name
+        if interface is not None
+        else ("ens3" if "ubuntu" in ctx.spec.kernel.banner.lower() else "ens18"),
         2,
         IFF_UP | IFF_BROADCAST | IFF_RUNNING | IFF_MULTICAST | IFF_LOWER_UP,
         1500,
@@ -99,7 +113,7 @@ def build_network_namespace(ctx: BuildContext) -> None:
         mac,
         IF_OPER_UP,
         "pfifo_fast_ops",
-        [(address, 24, 0)],
+        [(address, prefix, 0)],
         ipv6,
     )
     devices = [_device(ctx, net, device) for device in (loopback, nic)]

@@ -65,7 +65,9 @@ class Sockets:
 
     def file_for(self, inode: int, owner: MemProcess, cred: int) -> int:
         if inode not in self.files:
-            self._build(self.spec[inode], owner.uid, epoch_ns(owner.start) + 40_000_000, cred)
+            sock = self.spec[inode]
+            created = epoch_ns(sock.created) if sock.created else epoch_ns(owner.start) + 40_000_000
+            self._build(sock, owner.uid, created, cred)
         handle = self.files[inode]
         self._references[inode] = self._references.get(inode, 0) + 1  # descriptors sharing the file
         handle.set("f_count.counter", self._references[inode])

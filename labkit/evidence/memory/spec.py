@@ -69,6 +69,7 @@ class MemSocket:
     local_port: int = 0
     remote_addr: str = ""
     remote_port: int = 0
+    created: datetime | None = None  # the socket inode's times; None: just after its first owner started
 
 
 @dataclass
@@ -138,6 +139,16 @@ class KmsgLine:
 
 
 @dataclass
+class NetworkInterface:
+    """The host's network card as the kernel knows it (what linux.ip.Addr / ip.Link show)."""
+
+    name: str  # "ens3"
+    mac: str  # "52:54:00:12:34:56"
+    ipv4: str | None = None  # with its prefix: "95.56.243.27/26"
+    ipv6: str | None = None  # global address with prefix, besides the link-local one
+
+
+@dataclass
 class MemoryImageSpec:
     kernel: KernelBuild
     hostname: str
@@ -153,6 +164,7 @@ class MemoryImageSpec:
     kmsg: list[KmsgLine] = field(default_factory=list)
     noise: list[bytes] = field(default_factory=list)  # fragments scattered over free pages and freed slabs
     fill: float = 0.35  # share of pages that are not zero (page cache, slabs, other data)
+    interface: NetworkInterface | None = None  # None: an address guessed from the sockets, a KVM MAC
 
 
 @dataclass

@@ -1,7 +1,10 @@
 """How the responder acquired the RAM: an SSH session, sudo, and LiME's insmod running at dump time.
 
-LiME dumps from its module's init function, so the image shows the `insmod` that is loading it, the
-`lime` module itself, its taint messages in the kernel log, and the responder's shell history.
+The responder copied LiME (built for this kernel) to /tmp and dumped over the network
+(`path=tcp:4444`, received with `nc` on the forensic workstation), so nothing was written to the
+server's disks. LiME dumps from its module's init function: the image shows the `insmod` that is
+loading it, with the environment sudo gave it, the `lime` module itself, its taint messages in the
+kernel log, and the responder's shell history.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ def acquire(host: MemoryHost, acquired: datetime, image_format: str) -> MemProce
     sshd = host.process("sshd")
     start = acquired - timedelta(seconds=rng.randrange(90, 400))
     tty = "/dev/pts/1"
+    start += timedelta(microseconds=rng.randrange(1_000_000))
     privileged = host.spawn(
         parent=sshd,
         command=[f"sshd: {login.name} [priv]"],
@@ -52,43 +56,55 @@ def acquire(host: MemoryHost, acquired: datetime, image_format: str) -> MemProce
         handle="responder_shell",
         fds=[OpenFile(0, tty), OpenFile(1, tty), OpenFile(2, tty), OpenFile(255, tty)],
     )
-    module = f"lime-{host.kernel.release}.ko"
-    target = (
-        f"/media/{login.name}/IR-USB/{host.hostname}-memory.{'lime' if image_format == 'lime' else 'raw'}"
-    )
+    module = f"/tmp/lime-{host.kernel.release}.ko"
     lime_format = "lime" if image_format == "lime" else "padded"
+    arguments = f"path=tcp:4444 format={lime_format}"
     typed = [
-        (shell.start + timedelta(seconds=rng.randrange(8, 20)), "uname -r"),
-        (shell.start + timedelta(seconds=rng.randrange(25, 40)), f"ls /media/{login.name}/IR-USB/"),
+        (shell.start + timedelta(seconds=rng.randrange(8, 20), milliseconds=rng.randrange(1000)), "uname -r"),
         (
-            acquired - timedelta(seconds=rng.randrange(3, 9)),
-            f'sudo insmod /media/{login.name}/IR-USB/{module} "path={target} format={lime_format}"',
+            shell.start + timedelta(seconds=rng.randrange(25, 40), milliseconds=rng.randrange(1000)),
+            f"sha256sum {module}",
+        ),
+        (
+            acquired - timedelta(seconds=rng.randrange(3, 9), milliseconds=rng.randrange(1000)),
+            f'sudo insmod {module} "{arguments}"',
         ),
     ]
-    shell.history.extend(typed)
-    sudo_start = typed[-1][0] + timedelta(milliseconds=rng.randrange(200, 900))
+    shell.history.extend((when.replace(microsecond=0), line) for when, line in typed)
+    sudo_start = typed[-1][0] + timedelta(
+        milliseconds=rng.randrange(200, 900), microseconds=rng.randrange(1000)
+    )
     sudo = host.spawn(
         parent=shell,
-        command=[
-            "sudo",
-            "insmod",
-            f"/media/{login.name}/IR-USB/{module}",
-            f"path={target} format={lime_format}",
-        ],
+        command=["sudo", "insmod", module, arguments],
         user=host.account("root"),
         when=sudo_start,
         exe="/usr/bin/sudo",
     )
+    reset = [  # sudo's env_reset on Ubuntu: the target user's basics plus SUDO_*
+        "LANG=C.UTF-8", "TERM=xterm-256color",
+        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/snap/bin",
+        "MAIL=/var/mail/root", "LOGNAME=root", "USER=root", "HOME=/root", "SHELL=/bin/bash",
+        f"SUDO_COMMAND=/usr/sbin/insmod {module} {arguments}", f"SUDO_USER={login.name}",
+        f"SUDO_UID={login.uid}", f"SUDO_GID={login.gid}",
+    ]  # fmt: skip
     insmod = host.spawn(
         parent=sudo,
-        command=["insmod", f"/media/{login.name}/IR-USB/{module}", f"path={target} format={lime_format}"],
+        command=["insmod", module, arguments],
         user=host.account("root"),
-        when=sudo_start + timedelta(milliseconds=rng.randrange(20, 80)),
+        when=sudo_start + timedelta(milliseconds=rng.randrange(20, 80), microseconds=rng.randrange(1000)),
         exe="/usr/bin/kmod",
         comm="insmod",
+        env=reset,
     )
-    insmod.files.append(OpenFile(3, f"/media/{login.name}/IR-USB/{module}"))
-    host.file(f"/media/{login.name}/IR-USB/{module}", size=rng.randrange(30_000, 60_000), uid=login.uid)
+    insmod.files.append(OpenFile(3, module))
+    host.file(
+        module,
+        size=rng.randrange(30_000, 60_000),
+        uid=login.uid,
+        gid=login.gid,
+        mtime=shell.start + timedelta(seconds=rng.randrange(1, 6)),
+    )
     loaded = insmod.start + timedelta(milliseconds=rng.randrange(5, 40))
     if not any(m.taints for m in host.modules):
         host.log(loaded, "lime: loading out-of-tree module taints kernel.", level=4)
@@ -97,5 +113,10 @@ def acquire(host: MemoryHost, acquired: datetime, image_format: str) -> MemProce
             "lime: module verification failed: signature and/or required key missing - tainting kernel",
             level=4,
         )
-    host.modules.append(MemModule(name="lime", size=rng.randrange(16_384, 24_576), taints="OE"))
+    host.modules.insert(
+        0,
+        MemModule(  # lsmod lists the newest first
+            name="lime", size=rng.randrange(16_384, 24_576), taints="OE"
+        ),
+    )
     return insmod

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from labkit.evidence.memory.spec import MemProcess, OpenFile
+from labkit.evidence.memory.spec import MemModule, MemProcess, OpenFile
+from labkit.story.memory.guest_modules import UBUNTU_KVM_GUEST
 from labkit.story.memory.host import MemoryHost
 
 CHAR_DEVICE = 0o020000
@@ -75,41 +76,48 @@ SERVICE_ENV = (
 )
 
 
-def build_baseline(host: MemoryHost, role: str, first_story_time: datetime) -> None:
-    """Populate ``host`` with what ran before the story: boot, services of ``role``, an admin login."""
+def build_baseline(host: MemoryHost, role: str, first_story_time: datetime, *, lvm: bool = True) -> None:
+    """Populate ``host`` with what ran before the story: boot, services of ``role``, an admin login.
+
+    Pids are handed out in fork order, so start times grow with them: pid 1 and 2 first, then the kernel
+    threads, then the services."""
     rng = host.rng
     boot = host.boot
     root = host.account("root")
     _devices(host)
+    host.modules += [MemModule(name=name, size=size) for name, size in UBUNTU_KVM_GUEST]
     host.last_socket_inode = rng.randrange(14_000, 22_000)
+    clock = boot + timedelta(milliseconds=rng.randrange(600, 900), microseconds=rng.randrange(1000))
     systemd = host.spawn(
         parent=None,
         command=["/sbin/init"],
         user=root,
-        when=boot + timedelta(milliseconds=rng.randrange(600, 900)),
+        when=clock,
         env=[
-            "HOME=/",
-            "init=/sbin/init",
-            "NETWORK_SKIP_ENSLAVED=",
-            "TERM=linux",
-            "BOOT_IMAGE=/vmlinuz-" + host.kernel.release,
-            "drop_caps=",
-            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-            "PWD=/",
-            "rootmnt=/root",
+            "HOME=/", "init=/sbin/init", "NETWORK_SKIP_ENSLAVED=", "TERM=linux",
+            "BOOT_IMAGE=/boot/vmlinuz-" + host.kernel.release, "drop_caps=",
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "PWD=/", "rootmnt=/root",
         ],
         exe="/usr/lib/systemd/systemd",
         comm="systemd",
         pid=1,
         handle="systemd",
         fds=[OpenFile(0, "/dev/null"), OpenFile(1, "/dev/null"), OpenFile(2, "/dev/null")],
-    )
-    host.kernel_thread(2, "kthreadd", boot + timedelta(milliseconds=rng.randrange(600, 900)), parent=0)
-    for pid, comm in KERNEL_THREADS:
-        host.kernel_thread(pid, comm, boot + timedelta(milliseconds=rng.randrange(700, 1600) + pid))
+    )  # fmt: skip
+    clock += timedelta(microseconds=rng.randrange(20, 400))
+    host.kernel_thread(2, "kthreadd", clock, parent=0)
+    threads = list(KERNEL_THREADS)
+    if lvm:
+        threads = [(pid, "jbd2/dm-0-8" if name == "jbd2/sda1-8" else name) for pid, name in threads]
+        threads.insert(-2, (174, "kdmflush"))
+    for pid, comm in threads:
+        clock += timedelta(microseconds=rng.randrange(30, 9000))
+        if pid >= 170:  # the root file system's threads start once the initramfs has found the disk
+            clock = max(clock, boot + timedelta(seconds=2, milliseconds=rng.randrange(0, 90)))
+        host.kernel_thread(pid, comm, clock)
     host.last_pid = 200
-    host.last_pid_time = boot + timedelta(seconds=2)
-    clock = boot + timedelta(seconds=2, milliseconds=rng.randrange(500))
+    host.last_pid_time = clock
+    clock = max(clock, boot + timedelta(seconds=2)) + timedelta(milliseconds=rng.randrange(500))
 
     def service(
         command: list[str],
@@ -261,6 +269,7 @@ def _web_server(host: MemoryHost, service, clock: datetime) -> None:  # type: ig
             command=["php-fpm: pool www"],
             user=host.account("www-data"),
             when=fpm.start + timedelta(milliseconds=rng.randrange(5, 60)),
+            env=[],  # php-fpm clears its workers' environment (clear_env = yes)
             exe="/usr/sbin/php-fpm8.1",
             comm="php-fpm8.1",
             handle="php_worker" if index == 0 else f"php_worker_{index + 1}",

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from labkit.evidence.memory.spec import NetworkInterface
 from labkit.scenario.loader import Scenario
 from labkit.scenario.time_expressions import TimeExpressionError, evaluate
 from labkit.scenario.variant import Variant
@@ -55,11 +56,11 @@ def build_memory(scenario: Scenario, variant: Variant, ctx: StoryContext) -> Non
             boot=boot.astimezone(scenario.zone),
             accounts=accounts_for(logins, distribution),
             rng=rng,
-            ipv4=str(network.ipv4) if network is not None else None,
-            ipv6=str(network.ipv6) if network is not None and network.ipv6 else None,
+            interface=_interface(host, network),
         )
-        boot_log(runtime, int(spec.size))
-        build_baseline(runtime, spec.role, first)
+        lvm = distribution.startswith("ubuntu")
+        boot_log(runtime, int(spec.size), lvm=lvm)
+        build_baseline(runtime, spec.role, first, lvm=lvm)
         ctx.memory[host.id] = runtime
 
 
@@ -135,3 +136,13 @@ def _time(scenario: Scenario, variant: Variant, where: list[str | int], text: st
         return evaluate(text, variables=variant.values, zone=scenario.zone, previous=None)
     except TimeExpressionError as exc:
         raise scenario.error_at(where, str(exc)) from None
+
+
+def _interface(host: Any, network: Any) -> NetworkInterface | None:
+    """The NIC of a networked host: the MAC, address and prefix the capture shows (ens3 on a KVM guest)."""
+    if network is None:
+        return None
+    prefix = network.lan.prefixlen if network.lan is not None else 32
+    parts = str(host.network.ipv6 or "").split("/")
+    ipv6 = f"{network.ipv6}/{parts[1] if len(parts) > 1 else 64}" if network.ipv6 else None
+    return NetworkInterface("ens3", network.mac, f"{network.ipv4}/{prefix}", ipv6)

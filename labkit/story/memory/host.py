@@ -23,6 +23,7 @@ from labkit.evidence.memory.spec import (
     MemoryImageSpec,
     MemProcess,
     MemSocket,
+    NetworkInterface,
     OpenFile,
 )
 from labkit.story.base import ActionFailed
@@ -50,8 +51,8 @@ class MemoryHost:
     boot: datetime
     accounts: dict[str, Account]
     rng: Random
-    ipv4: str | None = None
-    ipv6: str | None = None
+    #: The NIC as the kernel knows it (same MAC and address as on the wire); None without a network identity.
+    interface: NetworkInterface | None = None
     processes: dict[int, MemProcess] = field(default_factory=dict)
     files: dict[str, MemFile] = field(default_factory=dict)
     sockets: dict[int, MemSocket] = field(default_factory=dict)
@@ -66,6 +67,8 @@ class MemoryHost:
     last_socket_time: datetime | None = None
     used_inodes: set[int] = field(default_factory=set)
     exited: set[int] = field(default_factory=set)
+    #: Requests the host's web server answered: (time, client, method, target, status, bytes, user agent).
+    web_requests: list[tuple[Any, ...]] = field(default_factory=list)
     #: Open reverse shells by the shell's pid (labkit.story.shell_actions.ReverseSession).
     sessions: dict[int, Any] = field(default_factory=dict)
 
@@ -104,8 +107,9 @@ class MemoryHost:
         if self.last_pid_time is not None and when > self.last_pid_time:
             hours = (when - self.last_pid_time).total_seconds() / 3600
             gap = int(hours * self.rng.uniform(low, high))
-            if pid + gap > PID_CHURN_CEILING:  # see PID_CHURN_CEILING
-                gap = self.rng.randrange(0, 40)
+            if pid + gap > PID_CHURN_CEILING:  # see PID_CHURN_CEILING: slow down near it, never wrap
+                room = max(0, PID_CHURN_CEILING - pid)
+                gap = room // 2 + self.rng.randrange(0, 40) if room > 200 else self.rng.randrange(0, 40)
             pid += gap
         self.last_pid, self.last_pid_time = pid, max(when, self.last_pid_time or when)
         return pid
@@ -174,7 +178,7 @@ class MemoryHost:
         return record
 
     def socket(self, when: datetime, **fields: object) -> MemSocket:
-        record = MemSocket(inode=self.next_socket_inode(when), **fields)  # type: ignore[arg-type]
+        record = MemSocket(inode=self.next_socket_inode(when), created=when, **fields)  # type: ignore[arg-type]
         self.sockets[record.inode] = record
         return record
 
@@ -274,6 +278,7 @@ class MemoryHost:
             kmsg=sorted(self.kmsg, key=lambda line: line.at),
             noise=list(self.noise),
             fill=fill,
+            interface=self.interface,
         )
 
     def after_boot(self, seconds: float) -> datetime:

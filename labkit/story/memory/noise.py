@@ -69,19 +69,34 @@ def _client(rng: Random) -> str:
     )
 
 
-def access_log(rng: Random, start: datetime, end: datetime, lines: int) -> bytes:
+def access_log_lines(rng: Random, start: datetime, end: datetime, lines: int) -> list[tuple[datetime, str]]:
     """nginx's combined log format, requests spread between ``start`` and ``end``."""
     span = max(1.0, (end - start).total_seconds())
-    moments = sorted(rng.uniform(0, span) for _ in range(lines))
     out = []
-    for moment in moments:
+    for moment in sorted(rng.uniform(0, span) for _ in range(lines)):
         when = start + timedelta(seconds=moment)
         status = rng.choices((200, 304, 404, 301, 500), (70, 12, 12, 5, 1))[0]
+        size = rng.randrange(0, 48_000) if status == 200 else 0
         out.append(
-            f'{_client(rng)} - - [{when:%d/%b/%Y:%H:%M:%S %z}] "GET {rng.choice(_PATHS)} HTTP/1.1" {status} '
-            f'{rng.randrange(0, 48_000) if status == 200 else 0} "-" "{rng.choice(_AGENTS)}"\n'
+            (
+                when,
+                combined_line(
+                    when, _client(rng), "GET", rng.choice(_PATHS), status, size, rng.choice(_AGENTS)
+                ),
+            )
         )
-    return "".join(out).encode()
+    return out
+
+
+def combined_line(
+    when: datetime, client: str, method: str, target: str, status: int, size: int, agent: str
+) -> str:
+    request = f"{method} {target} HTTP/1.1"
+    return f'{client} - - [{when:%d/%b/%Y:%H:%M:%S %z}] "{request}" {status} {size} "-" "{agent}"\n'
+
+
+def access_log(rng: Random, start: datetime, end: datetime, lines: int) -> bytes:
+    return "".join(line for _, line in access_log_lines(rng, start, end, lines)).encode()
 
 
 def auth_log(rng: Random, host: MemoryHost, start: datetime, end: datetime, lines: int) -> bytes:
@@ -161,12 +176,29 @@ def fill_page_cache(host: MemoryHost, end: datetime) -> None:
         host.file("/etc/nginx/sites-enabled/default", content=NGINX_SITE)
         log = host.files.get("/var/log/nginx/access.log")
         if log is not None:
-            log.cached = access_log(rng, start, end, rng.randrange(1_500, 4_000))
+            zone = host.boot.tzinfo
+            lines = access_log_lines(rng, start, end, rng.randrange(1_500, 4_000))
+            lines += [
+                (
+                    when.astimezone(zone),
+                    combined_line(when.astimezone(zone), client, method, target, status, size, agent),
+                )
+                for when, client, method, target, status, size, agent in host.web_requests
+            ]
+            lines.sort(key=lambda item: item[0])
+            log.cached = "".join(line for _, line in lines).encode()
             log.size = max(log.size, len(log.cached))
+            log.mtime = lines[-1][0]
     auth = host.files.get("/var/log/auth.log")
     if auth is not None:
         auth.cached = auth_log(rng, host, start, end, rng.randrange(600, 1_500))
         auth.size = max(auth.size, len(auth.cached))
+    for path in ("/var/log/auth.log", "/var/log/syslog", "/var/log/kern.log", "/var/log/nginx/error.log"):
+        record = host.files.get(path)
+        if record is not None and record.mtime is None:  # logs still being written: modified just now
+            record.mtime = end - timedelta(
+                seconds=rng.randrange(2, 600), microseconds=rng.randrange(1_000_000)
+            )
     fragments = []
     for _ in range(rng.randrange(300, 600)):
         kind = rng.random()

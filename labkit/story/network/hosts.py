@@ -16,6 +16,7 @@ from labkit.scenario.network_model import check_dns_name
 #: OUIs of network cards common in office PCs and small routers (a seeded MAC looks like a real one).
 _WORKSTATION_OUIS = ("f4:8e:38", "3c:52:82", "00:1b:21", "b4:2e:99", "d8:9e:f3", "50:9a:4c", "e4:54:e8")
 _SERVER_OUIS = ("00:50:56", "52:54:00", "00:15:5d")  # VMware, QEMU/KVM, Hyper-V
+_KVM_OUIS = ("52:54:00",)
 _ROUTER_OUIS = ("cc:2d:e0", "48:8f:5a", "18:fd:74", "74:4d:28")  # MikroTik
 
 
@@ -117,7 +118,9 @@ def make_host(spec: HostSpec, render: object, rng: Random) -> NetHost:
     resolver = _address("dns", fill(net.dns)) if net.dns else gateway  # type: ignore[operator]
     mac = rendered("mac", net.mac)
     if mac == "auto":
-        mac = seeded_mac(rng, _WORKSTATION_OUIS if gateway is not None else _SERVER_OUIS)
+        # An imaged Linux host is a KVM guest (its kernel log says so): its NIC has QEMU's OUI.
+        ouis = _KVM_OUIS if getattr(spec, "memory", None) else _WORKSTATION_OUIS if gateway else _SERVER_OUIS
+        mac = seeded_mac(rng, ouis)
     stack = stack_for(spec.os)
     rtt_ms = net.rtt_ms if net.rtt_ms is not None else (0.4 if gateway else 18 + rng.random() * 60)
     ipv6 = ipaddress.IPv6Interface(fill(net.ipv6)).ip if net.ipv6 else None  # type: ignore[operator]

@@ -147,6 +147,24 @@ def _process_layer(context: Any, kernel_layer: Any, directory_table: int, name: 
     return layer
 
 
+def _hide_url_handlers_needing_arguments() -> None:
+    """volatility3 instantiates every urllib handler class loaded in the process, without arguments;
+    fpdf2 (labkit's PDF writer) defines one that needs arguments, and stacking then fails with a
+    TypeError. volatility skips classes marked ``hidden``, so those are marked."""
+    import inspect
+    import urllib.request
+
+    from volatility3 import framework
+
+    for handler in list(framework.class_subclasses(urllib.request.BaseHandler)):
+        try:
+            inspect.signature(handler).bind()
+        except TypeError:
+            handler.hidden = True  # type: ignore[attr-defined]
+        except ValueError:  # no signature to inspect: leave it to volatility
+            continue
+
+
 @contextmanager
 def _volatility_settings(symbols: Path, cache_path: Path) -> Iterator[list[str]]:
     """volatility's symbol path, cache folder and logging, for this call only; yields its log lines."""
@@ -157,6 +175,7 @@ def _volatility_settings(symbols: Path, cache_path: Path) -> Iterator[list[str]]
 
     framework.require_interface_version(2, 0, 0)
     framework.import_files(volatility3.plugins, True)  # as the CLI does: automagic needs them registered
+    _hide_url_handlers_needing_arguments()
     saved = (
         list(volatility3.symbols.__path__),
         constants.CACHE_PATH,

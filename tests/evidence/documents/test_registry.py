@@ -29,6 +29,7 @@ SAMPLES = {
     "pdf": ({"topic": "invoice"}, "PDF document, version 1."),
     "jpg": ({"width": 96, "height": 64}, "JPEG image data, Exif standard"),
     "zip": ({"members": [{"name": "a.txt", "kind": "txt"}]}, "Zip archive data"),
+    "elf": ({"strings": ["203.0.113.9:4444"], "size": 8192}, "ELF 64-bit LSB executable, x86-64"),
 }
 
 

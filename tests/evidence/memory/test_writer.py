@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import WrittenImage, flatten, run_vol, write
 from fixture_spec import HISTORY, rich_spec
+from memory_writer_support import WrittenImage, flatten, run_vol, write
 
 from labkit.errors import EvidenceError
 from labkit.evidence.memory.spec import OpenFile
@@ -61,7 +61,7 @@ def test_image_is_sparse_sized_and_its_isf_is_named_after_banner_and_content(raw
     assert raw_image.image.stat().st_blocks * 512 < raw_image.spec.size * 0.6
     isf = Path(raw_image.result.isf_path)
     assert isf.parent == raw_image.symbols / "linux"
-    assert re.fullmatch(r"Ubuntu_5\.15\.0-91-generic_[0-9a-f]{16}\.json\.xz", isf.name)
+    assert re.fullmatch(r"linux-[0-9a-f]{16}\.json\.xz", isf.name)
     assert hashlib.sha256(isf.read_bytes()).hexdigest() == raw_image.result.isf_sha256
     assert b'"format":"6.2.0"' in lzma.decompress(isf.read_bytes())
 

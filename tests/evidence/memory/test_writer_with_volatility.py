@@ -6,8 +6,8 @@ import itertools
 import socket
 from datetime import datetime
 
-from conftest import WrittenImage, run_vol
 from fixture_spec import BOOT, HISTORY, SHELLCODE, at
+from memory_writer_support import WrittenImage, run_vol
 
 MASK48 = (1 << 48) - 1
 

@@ -22,6 +22,8 @@ def scanned(
     memory = build_memory_case(folder / "case", request.param)
     rules = folder / "markers.yar"
     rules.write_text(MARKER_RULES)
+    import fpdf.image_parsing  # noqa: F401  (labkit's PDF writer: its urllib handler once broke volatility)
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(folder / "user-cache"))
         return memory, scan_target(rules, memory.image)
