@@ -6,7 +6,9 @@ and checked with The Sleuth Kit; a scripted trainee solves it from the case
 folder alone with ``labkit disk``'s library; the trainer's key grades the sheet.
 ``--scenario insider-theft`` runs the same loop on the network lab: a pcapng and a
 USB stick, checked with tshark and The Sleuth Kit, solved with ``labkit net``'s and
-``labkit disk``'s libraries.
+``labkit disk``'s libraries. ``--scenario compromised-server`` runs it on the memory lab:
+a LiME RAM image and a capture, checked with volatility3 and tshark, solved with the
+unmodified ``vol`` CLI (as ``labkit mem`` runs it) and ``labkit net``'s library.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from labkit.grading import grade_files
 from labkit.grading.languages import pick_text
 from labkit.i18n import SUPPORTED_LANGUAGES
 from labkit.reports.terminal import grade_table
-from labkit.solvers import insider_theft, usb_fraud
+from labkit.solvers import compromised_server, insider_theft, usb_fraud
 from labkit.solvers.answer_filling import write_answer_sheet
 from labkit.solvers.usb_fraud import SCENARIO_ID, Finding
 
@@ -79,6 +81,15 @@ def _insider_theft_try(solution: insider_theft.Solution) -> str:
     return f"labkit net creds --tz {solution.zone} {solution.capture}"
 
 
+def _compromised_server_evidence(solution: compromised_server.Solution) -> tuple[str, str]:
+    files = f"{solution.image.name}, {solution.capture.name}"
+    return "evidence", f"{files}; times shown in {solution.zone} (the briefing's zone)"
+
+
+def _compromised_server_try(solution: compromised_server.Solution) -> str:
+    return f"labkit mem --case {solution.case_dir} pstree"
+
+
 LABS = {
     lab.scenario_id: lab
     for lab in (
@@ -97,6 +108,14 @@ LABS = {
             insider_theft.investigate,
             _insider_theft_evidence,
             _insider_theft_try,
+        ),
+        DemoLab(
+            compromised_server.SCENARIO_ID,
+            "volatility3 and tshark",
+            "volatility3 (as labkit mem runs it) and labkit's net tools",
+            compromised_server.investigate,
+            _compromised_server_evidence,
+            _compromised_server_try,
         ),
     )
 }
@@ -217,7 +236,8 @@ def _parser() -> argparse.ArgumentParser:
         "--scenario",
         default=SCENARIO_ID,
         choices=sorted(LABS),
-        help=f"which bundled lab (default: {SCENARIO_ID}; insider-theft: a capture and a USB stick)",
+        help=f"which bundled lab (default: {SCENARIO_ID}; insider-theft: a capture and a USB stick; "
+        "compromised-server: a RAM image and a capture)",
     )
     parser.add_argument("--seed", default="1", help="variant seed (default: 1)")
     parser.add_argument(

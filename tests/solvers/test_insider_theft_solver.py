@@ -14,7 +14,6 @@ import hashlib
 import io
 import os
 import re
-import shutil
 import subprocess
 import zipfile
 from datetime import datetime
@@ -23,11 +22,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 from scapy.layers.dns import DNS, DNSQR, DNSRR
-from scapy.layers.inet import IP, TCP, UDP
-from scapy.layers.l2 import Ether
-from scapy.packet import Packet, Raw
+from scapy.layers.inet import UDP
 from scapy.utils import wrpcap
 
 import labkit
@@ -37,14 +33,10 @@ from labkit.grading import grade_files
 from labkit.scenario.catalog import resolve_scenario_path
 from labkit.solvers.insider_theft import investigate, solve
 
+from .helpers import Connection, Wire, solve_and_grade, trainee_copy, verified_lab_fixture
+
 SCENARIO = labkit.load_scenario(resolve_scenario_path("insider-theft"))
 ALL_QUESTIONS = {f"q{n}" for n in range(1, 21)}
-
-
-def _trainee_copy(lab: Path, target: Path) -> Path:
-    """Only what a trainee receives: the case folder, without key.json or facts.json."""
-    shutil.copytree(lab / "case", target)
-    return target
 
 
 def _run(*args: str) -> str:
@@ -61,29 +53,12 @@ def _tshark_fields(
     return [line.split("\t") for line in _run(*arguments).splitlines()]
 
 
-@pytest.fixture(scope="module")
-def seed_one(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Seed 1, generated with verification on (every key answer read back with tshark and TSK)."""
-    out = tmp_path_factory.mktemp("seed1") / "lab"
-    labkit.generate(SCENARIO, 1, out, verify=True)
-    return out
+#: Seed 1, generated with verification on (every key answer read back with tshark and TSK).
+seed_one = verified_lab_fixture("insider-theft")
 
 
 def _solve_and_grade(lab: Path, trainee_dir: Path) -> None:
-    case = _trainee_copy(lab, trainee_dir / "case")
-    blank = (case / "answers.yaml").read_text(encoding="utf-8")
-
-    answers = solve(case)
-
-    graded = grade_files(lab / "key.json", case / "answers.yaml")
-    assert graded.percentage == 100.0, [(v.question_id, v.given, v.reason) for v in graded.verdicts]
-    assert set(answers) == ALL_QUESTIONS
-    filled = (case / "answers.yaml").read_text(encoding="utf-8")
-    comments = [line for line in blank.splitlines() if line.startswith("#")]
-    assert comments and comments == [line for line in filled.splitlines() if line.startswith("#")]
-    assert YAML(typ="safe", pure=True).load(filled) == answers
-    assert sorted(path.name for path in case.iterdir()) == sorted(["MANIFEST.sha256", "answers.yaml",
-                                                                    "briefing.md", "evidence"])  # fmt: skip
+    solve_and_grade(solve, lab, trainee_dir, ALL_QUESTIONS)
 
 
 def test_full_marks_on_a_verified_variant(seed_one: Path, tmp_path: Path) -> None:
@@ -104,7 +79,7 @@ def _decode_tunnel(names: list[str], zone_labels: int) -> str:
 
 
 def test_answers_agree_with_tshark_and_the_sleuth_kit(seed_one: Path, tmp_path: Path) -> None:
-    case = _trainee_copy(seed_one, tmp_path / "case")
+    case = trainee_copy(seed_one, tmp_path / "case")
     capture = case / "evidence" / "office_span.pcapng"
     answers = investigate(case).answers
 
@@ -198,58 +173,6 @@ WEB_SERVER = ("192.0.2.80", ROUTER_MAC)
 START = datetime.fromisoformat("2025-11-03T16:00:00+00:00").timestamp()  # 17:00 in Berlin (CET)
 
 
-class Wire:
-    """Packets in capture order, 2 ms apart; scapy fills in lengths and checksums."""
-
-    def __init__(self) -> None:
-        self.packets: list[Packet] = []
-
-    def add(self, source: tuple[str, str], target: tuple[str, str], layers: Packet) -> int:
-        packet = Ether(src=source[1], dst=target[1]) / IP(src=source[0], dst=target[0]) / layers
-        packet.time = START + len(self.packets) * 0.002
-        self.packets.append(packet)
-        return len(self.packets)
-
-
-class Connection:
-    """One TCP connection with honest sequence numbers: each segment is acknowledged."""
-
-    def __init__(self, wire: Wire, client: tuple[str, str], server: tuple[str, str], ports: tuple[int, int]):
-        self.wire, self.ends, self.ports = wire, {"client": client, "server": server}, ports
-        self.seq = {"client": 1000, "server": 9000}
-
-    def _send(self, sender: str, flags: str, data: bytes = b"") -> int:
-        receiver = "server" if sender == "client" else "client"
-        sport, dport = self.ports if sender == "client" else self.ports[::-1]
-        segment = TCP(sport=sport, dport=dport, flags=flags, seq=self.seq[sender],
-                      ack=self.seq[receiver] if "A" in flags else 0, window=64240)  # fmt: skip
-        number = self.wire.add(
-            self.ends[sender], self.ends[receiver], segment / Raw(data) if data else segment
-        )
-        self.seq[sender] += len(data) + (1 if "S" in flags or "F" in flags else 0)
-        return number
-
-    def open(self) -> int:
-        syn = self._send("client", "S")
-        self._send("server", "SA")
-        self._send("client", "A")
-        return syn
-
-    def say(self, sender: str, data: bytes) -> int:
-        """``data`` in 1400-byte segments, each acknowledged; returns the first segment's frame."""
-        first = 0
-        for start in range(0, len(data), 1400):
-            number = self._send(sender, "PA", data[start : start + 1400])
-            first = first or number
-            self._send("server" if sender == "client" else "client", "A")
-        return first
-
-    def close(self) -> None:
-        self._send("client", "FA")
-        self._send("server", "FA")
-        self._send("client", "A")
-
-
 def _dns(wire: Wire, client: tuple[str, str], txid: int, name: str, qtype: str, answer: str) -> None:
     query = DNS(id=txid, rd=1, qd=DNSQR(qname=name, qtype=qtype))
     wire.add(client, RESOLVER, UDP(sport=40000 + txid, dport=53) / query)
@@ -278,7 +201,7 @@ NOTE = "user=mallory;file=plans.pdf;via=ftp"
 
 def _build_capture(path: Path) -> dict[str, str]:
     """FTP (530 then 230, two passive STORs), SMTP AUTH PLAIN with a Bcc, a hex DNS tunnel, HTTP."""
-    wire, expected = Wire(), {}
+    wire, expected = Wire(START), {}
     _dns(wire, WORKSTATION, 1, "www.example.org", "A", "93.184.215.14")
     for index in range(30):  # a colleague's CDN lookups: many names, but not from the workstation
         _dns(wire, COLLEAGUE, 100 + index, f"img{index}.static.example-cdn.net", "A", "192.0.2.9")

@@ -11,28 +11,22 @@ import hashlib
 import io
 import os
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
 import labkit
 from labkit.errors import UsageError
-from labkit.grading import grade_files
 from labkit.scenario.catalog import resolve_scenario_path
 from labkit.solvers import investigate, solve
 
+from .helpers import solve_and_grade, trainee_copy, verified_lab_fixture
+
 SCENARIO = labkit.load_scenario(resolve_scenario_path("usb-fraud"))
 SECTOR = 512
-
-
-def _trainee_copy(lab: Path, target: Path) -> Path:
-    """Only what a trainee receives: the case folder, without key.json or facts.json."""
-    shutil.copytree(lab / "case", target)
-    return target
+ALL_QUESTIONS = {f"q{n}" for n in range(1, 11)}
 
 
 def _tsk(*args: str) -> str:
@@ -44,27 +38,12 @@ def _tsk_bytes(*args: str) -> bytes:
     return subprocess.run(args, check=True, capture_output=True).stdout
 
 
-@pytest.fixture(scope="module")
-def seed_one(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Seed 1, generated with verification on (every key answer read back with TSK)."""
-    out = tmp_path_factory.mktemp("seed1") / "lab"
-    labkit.generate(SCENARIO, 1, out, verify=True)
-    return out
+#: Seed 1, generated with verification on (every key answer read back with TSK).
+seed_one = verified_lab_fixture("usb-fraud")
 
 
 def _solve_and_grade(lab: Path, trainee_dir: Path) -> None:
-    case = _trainee_copy(lab, trainee_dir / "case")
-    blank = (case / "answers.yaml").read_text(encoding="utf-8")
-
-    answers = solve(case)
-
-    graded = grade_files(lab / "key.json", case / "answers.yaml")
-    assert graded.percentage == 100.0, [(v.question_id, v.given, v.reason) for v in graded.verdicts]
-    assert set(answers) == {f"q{n}" for n in range(1, 11)}
-    filled = (case / "answers.yaml").read_text(encoding="utf-8")
-    comments = [line for line in blank.splitlines() if line.startswith("#")]
-    assert comments and comments == [line for line in filled.splitlines() if line.startswith("#")]
-    assert YAML(typ="safe", pure=True).load(filled) == answers
+    solve_and_grade(solve, lab, trainee_dir, ALL_QUESTIONS)
 
 
 def test_full_marks_on_a_verified_variant(seed_one: Path, tmp_path: Path) -> None:
@@ -78,7 +57,7 @@ def test_full_marks_on_other_seeds_and_languages(seed: int, lang: str, tmp_path:
 
 
 def test_answers_agree_with_the_sleuth_kit(seed_one: Path, tmp_path: Path) -> None:
-    case = _trainee_copy(seed_one, tmp_path / "case")
+    case = trainee_copy(seed_one, tmp_path / "case")
     image = str(case / "evidence" / "usb.E01")
     solution = investigate(case)
     answers = solution.answers

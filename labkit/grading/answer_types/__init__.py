@@ -8,6 +8,7 @@ fails if a module in this folder is not imported here.
 from __future__ import annotations
 
 from labkit.grading.answer_types import (
+    address_answer,
     choice_answer,
     datetime_answer,
     hash_answer,
@@ -16,4 +17,12 @@ from labkit.grading.answer_types import (
     text_answer,
 )
 
-__all__ = ["choice_answer", "datetime_answer", "hash_answer", "integer_answer", "path_answer", "text_answer"]
+__all__ = [
+    "address_answer",
+    "choice_answer",
+    "datetime_answer",
+    "hash_answer",
+    "integer_answer",
+    "path_answer",
+    "text_answer",
+]
