@@ -200,7 +200,47 @@ class ShellCommandView(MemoryView):
         return int(column(self._entry(), "PID"))
 
 
-class ReverseShellView(MemoryView):
+class SocketView(MemoryView):
+    """A socket a process holds on a descriptor: sockstat for its tuple and state, lsof for its inode."""
+
+    tool = "vol linux.sockstat"
+    #: Which descriptor holds the socket (a reverse shell's is fd 0).
+    fd_fact: ClassVar[str | None] = "fd"
+
+    def descriptor(self) -> int:
+        return int(self.record[self.fd_fact]) if self.fd_fact else 0
+
+    def _socket(self) -> dict[str, Any]:
+        pid, fd = self.record["pid"], self.descriptor()
+        for row in self.vol.rows(SOCKSTAT):
+            if column(row, "PID") == pid and column(row, "FD") == fd:
+                return row
+        raise NotShown(f"no socket on fd {fd} of pid {pid}")
+
+    def _lsof_inode(self) -> int:
+        pid, fd = self.record["pid"], self.descriptor()
+        for row in self.vol.rows(LSOF):
+            if column(row, "PID") == pid and column(row, "FD") == fd:
+                return int(column(row, "Inode"))
+        raise NotShown(f"no fd {fd} in pid {pid}")
+
+    def fact_fd(self) -> int:
+        return int(column(self._socket(), "FD"))
+
+    def fact_state(self) -> str:
+        return str(column(self._socket(), "State"))
+
+    def fact_local_port(self) -> int:
+        return int(column(self._socket(), "Source Port"))
+
+    def fact_remote_ip(self) -> str:
+        return str(column(self._socket(), "Destination Addr"))
+
+    def fact_remote_port(self) -> int:
+        return int(column(self._socket(), "Destination Port"))
+
+
+class ReverseShellView(SocketView):
     kinds: ClassVar[tuple[str, ...]] = ("shell.reverse",)
     tools: ClassVar[dict[str, str]] = {
         "socket_inode": "vol linux.lsof",
@@ -210,12 +250,7 @@ class ReverseShellView(MemoryView):
         "remote_port": "vol linux.sockstat",
         "command_line": "vol linux.psaux",
     }
-
-    def _socket(self) -> dict[str, Any]:
-        for row in self.vol.rows(SOCKSTAT):
-            if column(row, "PID") == self.record["pid"] and column(row, "FD") == 0:
-                return row
-        raise NotShown(f"no socket on fd 0 of pid {self.record['pid']}")
+    fd_fact = None
 
     def fact_sh_pid(self) -> int:
         return self.fact_ppid()
@@ -227,55 +262,15 @@ class ReverseShellView(MemoryView):
         return str(column(self.task(self.fact_origin_pid()), "COMM"))
 
     def fact_socket_inode(self) -> int:
-        for row in self.vol.rows(LSOF):
-            if column(row, "PID") == self.record["pid"] and column(row, "FD") == 0:
-                return int(column(row, "Inode"))
-        raise NotShown("no fd 0")
-
-    def fact_state(self) -> str:
-        return str(column(self._socket(), "State"))
-
-    def fact_local_port(self) -> int:
-        return int(column(self._socket(), "Source Port"))
-
-    def fact_remote_ip(self) -> str:
-        return str(column(self._socket(), "Destination Addr"))
-
-    def fact_remote_port(self) -> int:
-        return int(column(self._socket(), "Destination Port"))
+        return self._lsof_inode()
 
 
-class ConnectView(MemoryView):
+class ConnectView(SocketView):
     kinds: ClassVar[tuple[str, ...]] = ("socket.connect",)
-    tool = "vol linux.sockstat"
     tools: ClassVar[dict[str, str]] = {"inode": "vol linux.lsof"}
 
-    def _socket(self) -> dict[str, Any]:
-        for row in self.vol.rows(SOCKSTAT):
-            if column(row, "PID") == self.record["pid"] and column(row, "FD") == self.record["fd"]:
-                return row
-        raise NotShown(f"no socket on fd {self.record['fd']} of pid {self.record['pid']}")
-
-    def fact_fd(self) -> int:
-        return int(column(self._socket(), "FD"))
-
     def fact_inode(self) -> int:
-        for row in self.vol.rows(LSOF):
-            if column(row, "PID") == self.record["pid"] and column(row, "FD") == self.record["fd"]:
-                return int(column(row, "Inode"))
-        raise NotShown("no such fd")
-
-    def fact_local_port(self) -> int:
-        return int(column(self._socket(), "Source Port"))
-
-    def fact_remote_ip(self) -> str:
-        return str(column(self._socket(), "Destination Addr"))
-
-    def fact_remote_port(self) -> int:
-        return int(column(self._socket(), "Destination Port"))
-
-    def fact_state(self) -> str:
-        return str(column(self._socket(), "State"))
+        return self._lsof_inode()
 
 
 class InjectionView(MemoryView):
@@ -483,18 +478,8 @@ class UnlinkView(MemoryView):
         raise NotShown("no mapping with that inode")
 
 
-class ListenView(MemoryView):
+class ListenView(SocketView):
     kinds: ClassVar[tuple[str, ...]] = ("socket.listen",)
-    tool = "vol linux.sockstat"
-
-    def _socket(self) -> dict[str, Any]:
-        for row in self.vol.rows(SOCKSTAT):
-            if column(row, "PID") == self.record["pid"] and column(row, "FD") == self.record["fd"]:
-                return row
-        raise NotShown(f"no socket on fd {self.record['fd']} of pid {self.record['pid']}")
-
-    def fact_fd(self) -> int:
-        return int(column(self._socket(), "FD"))
 
     def fact_port(self) -> int:
         return int(column(self._socket(), "Source Port"))
@@ -510,10 +495,7 @@ class ListenView(MemoryView):
         return proto + ("6" if "6" in str(column(row, "Family")) else "")
 
     def fact_inode(self) -> int:
-        for row in self.vol.rows(LSOF):
-            if column(row, "PID") == self.record["pid"] and column(row, "FD") == self.record["fd"]:
-                return int(column(row, "Inode"))
-        raise NotShown("no such fd")
+        return self._lsof_inode()
 
 
 class ImageView(MemoryView):
