@@ -17,9 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-from labkit.evidence.memory.writer import write_memory_image
-
 from labkit.errors import LabkitError
+from labkit.evidence.memory.writer import write_memory_image
 
 from .memory_spec import benchmark_spec
 from .process_memory import peak_resident_bytes, resident_bytes
