@@ -136,6 +136,14 @@ def finish_disks(
         book.record(disk.id, ("disk",), facts)
 
 
+def scenario_time(scenario: Scenario, variant: Variant, where: list[str | int], text: str) -> datetime:
+    """A time expression of the scenario's evidence set-up (capture start, boot...), errors located at it."""
+    try:
+        return evaluate(text, variables=variant.values, zone=scenario.zone, previous=None)
+    except TimeExpressionError as exc:
+        raise scenario.error_at(where, str(exc)) from None
+
+
 def reference_time(zone: ZoneInfo) -> datetime:
     """A fixed time for stories without actions, so their evidence is still reproducible."""
     return datetime(2026, 1, 1, tzinfo=zone)

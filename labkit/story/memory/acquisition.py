@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from labkit.evidence.memory.spec import MemModule, MemProcess, OpenFile
-from labkit.story.memory.baseline import CHAR_DEVICE
+from labkit.story.memory.baseline import ssh_login
 from labkit.story.memory.host import MemoryHost
 
 
@@ -20,42 +20,15 @@ def acquire(host: MemoryHost, acquired: datetime, image_format: str) -> MemProce
     """Add the acquisition's traces to ``host``; return the insmod process."""
     rng = host.rng
     login = host.login()
-    sshd = host.process("sshd")
     start = acquired - timedelta(seconds=rng.randrange(90, 400))
     tty = "/dev/pts/1"
     start += timedelta(microseconds=rng.randrange(1_000_000))
-    privileged = host.spawn(
-        parent=sshd,
-        command=[f"sshd: {login.name} [priv]"],
-        user=host.account("root"),
-        when=start,
-        exe="/usr/sbin/sshd",
-        comm="sshd",
-        fds=[OpenFile(0, "/dev/null"), OpenFile(1, "/dev/null"), OpenFile(2, "/dev/null")],
-    )
-    session = host.spawn(
-        parent=privileged,
-        command=[f"sshd: {login.name}@pts/1"],
-        user=login,
-        when=start + timedelta(milliseconds=rng.randrange(300, 900)),
-        exe="/usr/sbin/sshd",
-        comm="sshd",
-        fds=[OpenFile(0, "/dev/null"), OpenFile(1, "/dev/null"), OpenFile(2, "/dev/null")],
-    )
-    host.file(tty, mode=CHAR_DEVICE | 0o620, uid=login.uid, gid=5, size=0)
     admin = host.processes.get(host.handles.get("admin_shell", -1))
-    env = [e.replace("/dev/pts/0", tty) for e in admin.env] if admin is not None else []
-    shell = host.spawn(
-        parent=session,
-        command=["-bash"],
-        user=login,
-        env=env,
-        exe="/usr/bin/bash",
-        comm="bash",
-        when=session.start + timedelta(milliseconds=rng.randrange(40, 200)),
-        handle="responder_shell",
-        fds=[OpenFile(0, tty), OpenFile(1, tty), OpenFile(2, tty), OpenFile(255, tty)],
-    )
+
+    def environment() -> list[str]:  # the same account's login: the admin's variables, on this terminal
+        return [e.replace("/dev/pts/0", tty) for e in admin.env] if admin is not None else []
+
+    shell = ssh_login(host, start, tty, environment, handle="responder_shell")
     module = f"/tmp/lime-{host.kernel.release}.ko"
     lime_format = "lime" if image_format == "lime" else "padded"
     arguments = f"path=tcp:4444 format={lime_format}"

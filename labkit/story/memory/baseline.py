@@ -6,6 +6,7 @@ Pids, command lines (as the daemons rewrite them), users, listening sockets and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from labkit.evidence.memory.spec import MemModule, MemProcess, OpenFile
@@ -246,7 +247,7 @@ def build_baseline(host: MemoryHost, role: str, first_story_time: datetime, *, l
         _web_server(host, service, clock)
     elif role == "database-server":
         _database_server(host, service, clock)
-    _admin_login(host, sshd, first_story_time)
+    _admin_login(host, first_story_time)
 
 
 def _web_server(host: MemoryHost, service, clock: datetime) -> None:  # type: ignore[no-untyped-def]
@@ -339,50 +340,42 @@ def _database_server(host: MemoryHost, service, clock: datetime) -> None:  # typ
         mysqld.files.append(OpenFile(fd, path))
 
 
-def _admin_login(host: MemoryHost, sshd: MemProcess, first_story_time: datetime) -> None:
-    """The administrator logged in over SSH some hours before the story and left a shell open."""
+def ssh_login(
+    host: MemoryHost,
+    when: datetime,
+    tty: str,
+    environment: Callable[[], list[str]],
+    *,
+    handle: str,
+    privileged_handle: str | None = None,
+) -> MemProcess:
+    """An SSH login as OpenSSH forks it: `sshd: USER [priv]` (root), `sshd: USER@pts/N`, the login shell
+    `-bash` on the terminal; returns the shell. ``environment`` is asked for the shell's variables."""
     rng = host.rng
     login = host.login()
-    when = first_story_time - timedelta(hours=rng.uniform(2, 30))
-    when = max(when, host.boot + timedelta(minutes=rng.randrange(10, 90)))
+    quiet = [OpenFile(0, "/dev/null"), OpenFile(1, "/dev/null"), OpenFile(2, "/dev/null")]
     privileged = host.spawn(
-        parent=sshd,
+        parent=host.process("sshd"),
         command=[f"sshd: {login.name} [priv]"],
         user=host.account("root"),
         when=when,
         exe="/usr/sbin/sshd",
         comm="sshd",
-        handle="admin_sshd",
-        fds=[OpenFile(0, "/dev/null"), OpenFile(1, "/dev/null"), OpenFile(2, "/dev/null")],
+        handle=privileged_handle,
+        fds=list(quiet),
     )
     session = host.spawn(
         parent=privileged,
-        command=[f"sshd: {login.name}@pts/0"],
+        command=[f"sshd: {login.name}@{tty.removeprefix('/dev/')}"],
         user=login,
         when=when + timedelta(milliseconds=rng.randrange(300, 900)),
         exe="/usr/sbin/sshd",
         comm="sshd",
-        fds=[OpenFile(0, "/dev/null"), OpenFile(1, "/dev/null"), OpenFile(2, "/dev/null")],
+        fds=list(quiet),
     )
-    host.file("/dev/pts/0", mode=CHAR_DEVICE | 0o620, uid=login.uid, gid=5, size=0)
-    env = [
-        "SHELL=/bin/bash",
-        f"PWD={login.home}",
-        f"LOGNAME={login.name}",
-        "XDG_SESSION_TYPE=tty",
-        "MOTD_SHOWN=pam",
-        f"HOME={login.home}",
-        "LANG=C.UTF-8",
-        f"USER={login.name}",
-        "SHLVL=1",
-        f"XDG_SESSION_ID={rng.randrange(1, 40)}",
-        f"XDG_RUNTIME_DIR=/run/user/{login.uid}",
-        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/games:/usr/local/games:/snap/bin",
-        f"DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/{login.uid}/bus",
-        "SSH_TTY=/dev/pts/0",
-        "TERM=xterm-256color",
-    ]
-    shell = host.spawn(
+    host.file(tty, mode=CHAR_DEVICE | 0o620, uid=login.uid, gid=5, size=0)
+    env = environment()
+    return host.spawn(
         parent=session,
         command=["-bash"],
         user=login,
@@ -390,13 +383,39 @@ def _admin_login(host: MemoryHost, sshd: MemProcess, first_story_time: datetime)
         exe="/usr/bin/bash",
         comm="bash",
         env=env,
-        handle="admin_shell",
-        fds=[
-            OpenFile(0, "/dev/pts/0"),
-            OpenFile(1, "/dev/pts/0"),
-            OpenFile(2, "/dev/pts/0"),
-            OpenFile(255, "/dev/pts/0"),
-        ],
+        handle=handle,
+        fds=[OpenFile(0, tty), OpenFile(1, tty), OpenFile(2, tty), OpenFile(255, tty)],
+    )
+
+
+def _admin_login(host: MemoryHost, first_story_time: datetime) -> None:
+    """The administrator logged in over SSH some hours before the story and left a shell open."""
+    rng = host.rng
+    login = host.login()
+    when = first_story_time - timedelta(hours=rng.uniform(2, 30))
+    when = max(when, host.boot + timedelta(minutes=rng.randrange(10, 90)))
+
+    def environment() -> list[str]:
+        return [
+            "SHELL=/bin/bash",
+            f"PWD={login.home}",
+            f"LOGNAME={login.name}",
+            "XDG_SESSION_TYPE=tty",
+            "MOTD_SHOWN=pam",
+            f"HOME={login.home}",
+            "LANG=C.UTF-8",
+            f"USER={login.name}",
+            "SHLVL=1",
+            f"XDG_SESSION_ID={rng.randrange(1, 40)}",
+            f"XDG_RUNTIME_DIR=/run/user/{login.uid}",
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/games:/usr/local/games:/snap/bin",
+            f"DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/{login.uid}/bus",
+            "SSH_TTY=/dev/pts/0",
+            "TERM=xterm-256color",
+        ]
+
+    shell = ssh_login(
+        host, when, "/dev/pts/0", environment, handle="admin_shell", privileged_handle="admin_sshd"
     )
     commands = (
         "sudo apt update",

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from labkit.evidence.memory.spec import NetworkInterface
 from labkit.scenario.loader import Scenario
-from labkit.scenario.time_expressions import TimeExpressionError, evaluate
 from labkit.scenario.variant import Variant
 from labkit.seeding import derive_int, rng_for
 from labkit.story.context import StoryContext
-from labkit.story.evidence_build import reference_time
+from labkit.story.evidence_build import reference_time, scenario_time
 from labkit.story.facts import FactBook
 from labkit.story.memory.accounts import accounts_for
 from labkit.story.memory.acquisition import acquire
@@ -36,7 +35,7 @@ def build_memory(scenario: Scenario, variant: Variant, ctx: StoryContext) -> Non
             continue
         rng = rng_for(variant.seed, "memory", host.id)
         if spec.booted:
-            boot = _time(scenario, variant, ["hosts", index, "memory", "booted"], spec.booted)
+            boot = scenario_time(scenario, variant, ["hosts", index, "memory", "booted"], spec.booted)
         else:
             boot = first - timedelta(days=rng.randrange(3, 40), seconds=rng.randrange(86_400))
         if boot >= first:
@@ -82,7 +81,7 @@ def finish_memory(
         runtime: MemoryHost = ctx.memory[host.id]
         where: list[str | int] = ["hosts", index, "memory", "acquired"]
         if spec.acquired:
-            acquired = _time(scenario, variant, where, spec.acquired)
+            acquired = scenario_time(scenario, variant, where, spec.acquired)
         else:
             acquired = last + timedelta(
                 minutes=runtime.rng.randrange(25, 120), seconds=runtime.rng.randrange(60)
@@ -129,13 +128,6 @@ def finish_memory(
         book.captures.add(spec.id)
     for owner, facts in list(book.facts.items()):
         book.facts[owner] = resolve_memory_refs(facts, results)
-
-
-def _time(scenario: Scenario, variant: Variant, where: list[str | int], text: str) -> datetime:
-    try:
-        return evaluate(text, variables=variant.values, zone=scenario.zone, previous=None)
-    except TimeExpressionError as exc:
-        raise scenario.error_at(where, str(exc)) from None
 
 
 def _interface(host: Any, network: Any) -> NetworkInterface | None:

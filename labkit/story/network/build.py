@@ -8,11 +8,10 @@ from pathlib import Path
 from labkit import __version__
 from labkit.evidence.network.wire import Capture
 from labkit.scenario.loader import Scenario
-from labkit.scenario.time_expressions import TimeExpressionError, evaluate
 from labkit.scenario.variant import Variant
 from labkit.seeding import rng_for
 from labkit.story.context import StoryContext
-from labkit.story.evidence_build import reference_time
+from labkit.story.evidence_build import reference_time, scenario_time
 from labkit.story.facts import FactBook
 from labkit.story.network.background import Background
 from labkit.story.network.hosts import AddressProblem, NetHost, make_host, router_mac
@@ -46,8 +45,8 @@ def build_network(scenario: Scenario, variant: Variant, ctx: StoryContext) -> No
     for index, capture in enumerate(spec.captures):
         where: list[str | int] = ["network", "captures", index]
         mirrored = set(capture.hosts) or {h.id for h in hosts.values() if h.on_lan}
-        start = _time(scenario, variant, [*where, "start"], capture.start) if capture.start else None
-        end = _time(scenario, variant, [*where, "end"], capture.end) if capture.end else None
+        start = scenario_time(scenario, variant, [*where, "start"], capture.start) if capture.start else None
+        end = scenario_time(scenario, variant, [*where, "end"], capture.end) if capture.end else None
         if start is None:
             jitter = timedelta(seconds=rng_for(variant.seed, "capture-start", capture.id).randrange(0, 120))
             start = (first or reference_time(scenario.zone)) - LEAD_IN - jitter
@@ -111,13 +110,6 @@ def _first_network_time(variant: Variant):  # type: ignore[no-untyped-def]
         if "network" in type(item.action).media:
             return item.when
     return None
-
-
-def _time(scenario: Scenario, variant: Variant, where: list[str | int], text: str):  # type: ignore[no-untyped-def]
-    try:
-        return evaluate(text, variables=variant.values, zone=scenario.zone, previous=None)
-    except TimeExpressionError as exc:
-        raise scenario.error_at(where, str(exc)) from None
 
 
 def _english(text: object) -> str:
