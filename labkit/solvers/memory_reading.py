@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from labkit.errors import EvidenceError
-from labkit.tools.mem import MemoryEvidence, VolCommand, build_vol_command
+from labkit.tools.mem import MemoryEvidence, VolCommand, build_vol_command, flatten_rows
 from labkit.tools.mem.vol_command import vol_program
 
 JSON_OUTPUT = ("-q", "-r", "json")
@@ -72,7 +72,7 @@ def run_plugin(command: VolCommand) -> PluginRun:
         rows = json.loads(done.stdout or "[]")
     except json.JSONDecodeError as exc:
         raise EvidenceError(f"{where}: vol {command.plugin} printed no JSON ({exc.msg})") from exc
-    return PluginRun(command.plugin, command, tuple(flatten(rows)))
+    return PluginRun(command.plugin, command, tuple(flatten_rows(rows)))
 
 
 def run_plugins(evidence: MemoryEvidence, requests: Sequence[tuple[str, Sequence[str]]]) -> list[PluginRun]:
@@ -84,13 +84,3 @@ def run_plugins(evidence: MemoryEvidence, requests: Sequence[tuple[str, Sequence
     workers = max(1, min(MAX_WORKERS, os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return [first, *pool.map(run_plugin, commands[1:])]
-
-
-def flatten(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A TreeGrid's rows depth first, without their ``__children`` key."""
-    flat: list[dict[str, Any]] = []
-    for row in rows:
-        children = row.get("__children") or []
-        flat.append({key: value for key, value in row.items() if key != "__children"})
-        flat.extend(flatten(children))
-    return flat

@@ -11,13 +11,13 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from labkit.errors import VerificationError
+from labkit.tools.mem import flatten_rows, vol_program
 
 #: The plugins the acceptance names (issue 4), plus those the facts need.
 PLUGINS = (
@@ -40,26 +40,6 @@ PLUGINS = (
 TIMEOUT = 900
 
 
-def vol_command() -> list[str]:
-    """`vol` next to this Python (the venv's), else on PATH."""
-    beside = Path(sys.executable).with_name("vol")
-    if beside.is_file():
-        return [str(beside)]
-    found = shutil.which("vol")
-    if found is None:
-        raise VerificationError("volatility3's `vol` is not installed (pip install volatility3)")
-    return [found]
-
-
-def flatten(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for row in rows:
-        children = row.pop("__children", [])
-        out.append(row)
-        out.extend(flatten(children))
-    return out
-
-
 class VolatilityImage:
     """One memory image read by vol; outputs cached per plugin; close() removes the cache."""
 
@@ -74,7 +54,7 @@ class VolatilityImage:
         shutil.rmtree(self.cache, ignore_errors=True)
 
     def command(self, plugin: str) -> list[str]:
-        return [*vol_command(), "-q", "-r", "json", "-f", str(self.image), "-s", str(self.symbols), plugin]
+        return [*vol_program(), "-q", "-r", "json", "-f", str(self.image), "-s", str(self.symbols), plugin]
 
     def prefetch(self, plugins: tuple[str, ...] = PLUGINS) -> None:
         """Run ``plugins`` concurrently (the first run builds the symbol cache, so it goes alone)."""
@@ -99,7 +79,7 @@ class VolatilityImage:
             self._errors[plugin] = f"exit {done.returncode}: {last}"
             return
         try:
-            self._rows[plugin] = flatten(json.loads(done.stdout or "[]"))
+            self._rows[plugin] = flatten_rows(json.loads(done.stdout or "[]"))
         except json.JSONDecodeError as exc:
             self._errors[plugin] = f"output is not JSON ({exc.msg})"
 

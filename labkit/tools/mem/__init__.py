@@ -12,7 +12,14 @@ from __future__ import annotations
 from labkit.tools.mem.cache_folder import image_cache_home, volatility_cache_path
 from labkit.tools.mem.case_folder import MemoryEvidence, find_case_folder, find_memory_evidence, memory_images
 from labkit.tools.mem.plugin_names import PluginCatalog, plugin_catalog
-from labkit.tools.mem.vol_command import VolCommand, build_vol_command, run_vol, split_vol_arguments
+from labkit.tools.mem.vol_command import (
+    VolCommand,
+    build_vol_command,
+    flatten_rows,
+    run_vol,
+    split_vol_arguments,
+    vol_program,
+)
 
 __all__ = [
     "MemoryEvidence",
@@ -21,10 +28,12 @@ __all__ = [
     "build_vol_command",
     "find_case_folder",
     "find_memory_evidence",
+    "flatten_rows",
     "image_cache_home",
     "memory_images",
     "plugin_catalog",
     "run_vol",
     "split_vol_arguments",
+    "vol_program",
     "volatility_cache_path",
 ]

@@ -19,6 +19,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from labkit.tools.mem.cache_folder import image_cache_home
 from labkit.tools.mem.case_folder import MemoryEvidence
@@ -131,6 +132,16 @@ def global_option_length(arguments: Sequence[str], index: int) -> int:
             count += 1
         return count
     return 0
+
+
+def flatten_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """vol's JSON rows depth first (a tree plugin's children after their parent), without ``__children``."""
+    flat: list[dict[str, Any]] = []
+    for row in rows:
+        children = row.get("__children") or []
+        flat.append({key: value for key, value in row.items() if key != "__children"})
+        flat.extend(flatten_rows(children))
+    return flat
 
 
 def vol_program() -> list[str]:
