@@ -8,14 +8,15 @@ connection is read from the capture with tshark instead (``network_checks``).
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import struct
 from datetime import datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
 from labkit.errors import VerificationError
+from labkit.hashing import hash_file
 from labkit.verify.disk_checks import Observation
 from labkit.verify.volatility_cli import PLUGINS, VolatilityImage
 
@@ -451,11 +452,7 @@ class UnlinkView(MemoryView):
             for row in self.vol.rows(LSOF)
             if column(row, "Inode") == self.record["inode"]
         }
-        pids |= {pid for pid in self.record["held_by"] if self._hidden_holds(pid)}
         return sorted(pids)
-
-    def _hidden_holds(self, pid: int) -> bool:
-        return False
 
     def fact_held_by(self) -> list[int]:
         return self._holders()
@@ -512,24 +509,19 @@ class ImageView(MemoryView):
         "acquisition_pid": "vol linux.pslist",
     }
 
-    def __init__(self, vol: VolatilityImage, record: dict[str, Any]) -> None:
-        super().__init__(vol, record)
-
-    def _digest(self, name: str) -> str:
-        digest = hashlib.new(name)
-        with open(self.vol.image, "rb") as stream:
-            while chunk := stream.read(4 << 20):
-                digest.update(chunk)
-        return digest.hexdigest()
+    @cached_property
+    def _digests(self) -> dict[str, str]:
+        """MD5, SHA-1 and SHA-256 of the image file, read once (hashlib, not the writer's hashing)."""
+        return hash_file(self.vol.image, ("md5", "sha1", "sha256"))
 
     def fact_md5(self) -> str:
-        return self._digest("md5")
+        return self._digests["md5"]
 
     def fact_sha1(self) -> str:
-        return self._digest("sha1")
+        return self._digests["sha1"]
 
     def fact_sha256(self) -> str:
-        return self._digest("sha256")
+        return self._digests["sha256"]
 
     def fact_size(self) -> int:
         return self.vol.image.stat().st_size
