@@ -44,9 +44,21 @@ class GenerationResult:
 
 
 def generate(
-    scenario: Scenario, seed: int | str, out: str | Path, *, lang: str = "en", verify: bool = True
+    scenario: Scenario,
+    seed: int | str,
+    out: str | Path,
+    *,
+    lang: str = "en",
+    verify: bool = True,
+    trainee: str | None = None,
+    selfcheck_secret: bytes | None = None,
 ) -> GenerationResult:
-    """Generate a variant of ``scenario`` into ``out`` (which must not exist or be empty)."""
+    """Generate a variant of ``scenario`` into ``out`` (which must not exist or be empty).
+
+    A class build passes ``trainee`` (named on the answer sheet) and, in practice
+    mode, ``selfcheck_secret`` (the case folder then carries a sealed self-check,
+    see :mod:`labkit.grading.selfcheck`); without them the output is unchanged.
+    """
     out = Path(out).absolute()
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise OutputExistsError(
@@ -60,7 +72,9 @@ def generate(
         _remove_empty(created)
         raise
     try:
-        key = build_variant(scenario, seed, tmp, lang=lang)
+        key = build_variant(
+            scenario, seed, tmp, lang=lang, trainee=trainee, selfcheck_secret=selfcheck_secret
+        )
         if verify:
             from labkit.verify import verify_output
 
@@ -124,7 +138,15 @@ def _remove_empty(folders: list[Path]) -> None:
             break
 
 
-def build_variant(scenario: Scenario, seed: int | str, root: Path, *, lang: str) -> AnswerKey:
+def build_variant(
+    scenario: Scenario,
+    seed: int | str,
+    root: Path,
+    *,
+    lang: str,
+    trainee: str | None = None,
+    selfcheck_secret: bytes | None = None,
+) -> AnswerKey:
     """Write evidence, facts, key and case folder of one variant under ``root``."""
     from labkit.casefile.builder import write_case_folder
     from labkit.casefile.key_resolver import resolve_key
@@ -166,5 +188,10 @@ def build_variant(scenario: Scenario, seed: int | str, root: Path, *, lang: str)
     key.case_id = _case_id(book)
     (root / KEY_FILE).write_text(key.to_json(), encoding="utf-8")
     (root / FACTS_FILE).write_text(book.to_json(), encoding="utf-8")
-    write_case_folder(scenario, variant, key, case_dir, lang=lang, book=book)
+    seal = None
+    if selfcheck_secret is not None:
+        from labkit.grading.selfcheck import seal_key
+
+        seal = seal_key(key, selfcheck_secret)
+    write_case_folder(scenario, variant, key, case_dir, lang=lang, book=book, trainee=trainee, selfcheck=seal)
     return key

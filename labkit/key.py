@@ -19,7 +19,6 @@ from labkit.errors import UsageError
 KEY_FORMAT = 1
 MAX_KEY_BYTES = 16 * 1024 * 1024
 
-AnswerTypeName = Literal["text", "hash", "path", "integer", "datetime", "choice"]
 Medium = Literal["disk", "network", "memory", "several"]
 
 
@@ -42,6 +41,11 @@ class KeyQuestion(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
     # The recorded fact the answer came from, e.g. "ledger.sha256" (for verify).
     source: str | None = None
+    # For a set or list answer built from several facts: each item's fact, in answer order.
+    sources: list[str] = Field(default_factory=list)
+    # A hint the trainer may give (costing hint_cost points when given), per language.
+    hint: dict[str, str] = Field(default_factory=dict)
+    hint_cost: float = 0
 
 
 class AnswerKey(BaseModel):

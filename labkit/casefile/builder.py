@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from labkit.casefile.manifest import write_manifest
 from labkit.casefile.texts import text
@@ -99,10 +100,28 @@ def _capture_size(book: FactBook, capture_id: str) -> int:
 
 
 def write_case_folder(
-    scenario: Scenario, variant: Variant, key: AnswerKey, case_dir: Path, *, lang: str, book: FactBook
+    scenario: Scenario,
+    variant: Variant,
+    key: AnswerKey,
+    case_dir: Path,
+    *,
+    lang: str,
+    book: FactBook,
+    trainee: str | None = None,
+    selfcheck: dict[str, Any] | None = None,
 ) -> None:
+    """Briefing, blank answer sheet (naming ``trainee`` in a class), the practice seal if any, manifest.
+
+    The seal (``selfcheck.json``) is written before the manifest, so the manifest
+    lists it: a trainee can tell an intact self-check from an edited one.
+    """
+    from labkit.grading.selfcheck import write_seal
     from labkit.grading.sheet import render_answer_sheet
 
     (case_dir / BRIEFING_NAME).write_text(render_briefing(scenario, variant, book, lang), encoding="utf-8")
-    (case_dir / ANSWER_SHEET_NAME).write_text(render_answer_sheet(key, lang), encoding="utf-8")
+    (case_dir / ANSWER_SHEET_NAME).write_text(
+        render_answer_sheet(key, lang, trainee=trainee), encoding="utf-8"
+    )
+    if selfcheck is not None:
+        write_seal(selfcheck, case_dir)
     write_manifest(case_dir, exclude=(ANSWER_SHEET_NAME,))

@@ -7,6 +7,7 @@ from typing import Any
 from labkit.i18n import as_mapping
 from labkit.key import AnswerKey, KeyQuestion
 from labkit.scenario.loader import Scenario
+from labkit.scenario.question_options import question_options
 from labkit.scenario.templating import render_template
 from labkit.scenario.variant import Variant
 from labkit.story.facts import FactBook
@@ -29,48 +30,34 @@ def resolve_key(scenario: Scenario, variant: Variant, book: FactBook) -> AnswerK
     questions = []
     for index, q in enumerate(scenario.spec.questions):
         where: list[str | int] = ["questions", index, "answer"]
-        owner, _, field = q.answer.partition(".")
-        try:
-            value = book.get(owner, field)
-        except KeyError:
-            raise scenario.error_at(
-                where,
-                f"no fact {q.answer!r} was recorded in this variant",
-                hint="check the action id and field",
-            ) from None
-        if value is None:
-            raise scenario.error_at(
-                where,
-                f"fact {q.answer!r} has no value in this variant (e.g. an empty file has no first cluster)",
-                hint="ask about another fact",
-            )
-        options: dict[str, Any] = {}
-        facts = book.facts[owner]
-        if q.type == "datetime":
-            options["tolerance_seconds"] = q.tolerance if q.tolerance is not None else 1
-            options["timezone"] = facts.get("timezone", scenario.spec.timezone)
-        elif q.type == "integer":
-            options["tolerance"] = q.tolerance or 0
-        elif q.type == "hash":
-            options["algorithm"] = _hash_algorithm(field.rsplit(".", 1)[-1])
-        elif q.type == "path":
-            options["case_sensitive"] = bool(q.case_sensitive)
-        elif q.type == "text":
-            options["case_sensitive"] = bool(q.case_sensitive)
-            options["alternatives"] = [render_template(a, variant.values) for a in q.alternatives]
+        facts = [q.answer] if isinstance(q.answer, str) else list(q.answer)
+        values = [
+            _fact_value(scenario, book, fact, where if isinstance(q.answer, str) else [*where, i])
+            for i, fact in enumerate(facts)
+        ]
+        value: Any = values[0] if isinstance(q.answer, str) else values
+        first_owner, _, first_field = facts[0].partition(".")
+        options = question_options(
+            q,
+            timezone=book.facts[first_owner].get("timezone", scenario.spec.timezone),
+            render=lambda text: render_template(text, variant.values),
+        )
+        if q.type == "hash":
+            options["algorithm"] = _hash_algorithm(first_field.rsplit(".", 1)[-1])
         elif q.type == "choice":
-            choices = [render_template(c, variant.values) for c in q.choices or []]
-            options["choices"] = choices
+            choices = options["choices"]
             value = _match_choice(value, choices)
             if value is None:
                 raise scenario.error_at(
                     where,
-                    f"the fact's value {book.get(owner, field)!r} is not among the choices",
+                    f"the fact's value {values[0]!r} is not among the choices",
                     hint=f"choices: {', '.join(choices)}",
                 )
         if isinstance(value, bool):
             value = "yes" if value else "no"
-        media = book.media.get(owner, ("disk",))
+        media = tuple(
+            dict.fromkeys(m for fact in facts for m in book.media.get(fact.partition(".")[0], ("disk",)))
+        )
         questions.append(
             KeyQuestion(
                 id=q.id,
@@ -83,7 +70,10 @@ def resolve_key(scenario: Scenario, variant: Variant, book: FactBook) -> AnswerK
                 prompt=_localized(q.prompt, variant.values),
                 feedback=_localized(q.feedback, variant.values),
                 options={k: v for k, v in options.items() if v is not None},
-                source=q.answer,
+                source=q.answer if isinstance(q.answer, str) else None,
+                sources=[] if isinstance(q.answer, str) else facts,
+                hint=_localized(q.hint, variant.values) if q.hint is not None else {},
+                hint_cost=q.hint_cost,
             )
         )
     return AnswerKey(
@@ -92,6 +82,26 @@ def resolve_key(scenario: Scenario, variant: Variant, book: FactBook) -> AnswerK
         seed=variant.seed,
         questions=questions,
     )
+
+
+def _fact_value(scenario: Scenario, book: FactBook, fact: str, where: list[str | int]) -> Any:
+    """The recorded value of ``ID.FIELD``; a fact the variant did not record is the scenario's error."""
+    owner, _, field = fact.partition(".")
+    try:
+        value = book.get(owner, field)
+    except KeyError:
+        raise scenario.error_at(
+            where, f"no fact {fact!r} was recorded in this variant", hint="check the action id and field"
+        ) from None
+    if value is None:
+        raise scenario.error_at(
+            where,
+            f"fact {fact!r} has no value in this variant (e.g. an empty file has no first cluster)",
+            hint="ask about another fact",
+        )
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
+    return value
 
 
 def _match_choice(value: Any, choices: list[str]) -> str | None:

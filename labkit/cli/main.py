@@ -25,6 +25,8 @@ def cli() -> None:
 def _register() -> None:
     # Each command family lives in its own module and is added here, in one place.
     from labkit.cli import (
+        check_command,
+        class_commands,
         disk_commands,
         generate_command,
         grade_command,
@@ -34,13 +36,14 @@ def _register() -> None:
         yara_commands,
     )
 
-    for module in (scenario_commands, generate_command, grade_command):
+    for module in (scenario_commands, generate_command, grade_command, check_command):
         for command in module.COMMANDS:
             cli.add_command(command)
     cli.add_command(disk_commands.disk)
     cli.add_command(net_commands.net)
     cli.add_command(mem_command.mem)
     cli.add_command(yara_commands.yara_group)
+    cli.add_command(class_commands.class_group)
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:

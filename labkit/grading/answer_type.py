@@ -70,6 +70,44 @@ class AnswerType(ABC):
             given = given[0]
         return self.check(expected, given)  # type: ignore[arg-type]
 
+    def public_options(self) -> dict[str, Any]:
+        """The options without those that reveal an answer (fields marked ``reveals_answer``).
+
+        What a practice case's sealed self-check may store beside the salted hashes:
+        enough to read a trainee's answer (case rule, time zone, choices), never the
+        accepted alternatives themselves.
+        """
+        hidden = {
+            name
+            for name, info in type(self.options).model_fields.items()
+            if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("reveals_answer")
+        }
+        return self.options.model_dump(mode="json", exclude=hidden)
+
+    def seal_forms(self, expected: Any) -> frozenset[str] | None:
+        """The canonical text of every exactly right answer, for the practice self-check.
+
+        Two answers that this type judges exactly equal (no tolerance, no partial
+        credit) must give the same canonical text, and unequal ones different
+        texts: ``seal_form(given) in seal_forms(expected)`` iff ``given`` is exactly
+        right. None means the type cannot be self-checked (a rubric, say).
+        "Exactly right" is what :meth:`Check.accepted` calls plain "accepted": an
+        answer accepted only within a tolerance is not among the forms.
+        """
+        return None
+
+    def has_tolerance(self) -> bool:
+        """True when answers other than the :meth:`seal_forms` earn full credit (a tolerance is set).
+
+        The collusion check then cannot look full-credit answers up by canonical
+        form and checks such questions key by key.
+        """
+        return False
+
+    def seal_form(self, given: str | tuple[str, ...]) -> str | None:
+        """A trainee's answer in canonical text, comparable with :meth:`seal_forms`; None if unreadable."""
+        return None
+
     def sheet_hint(self) -> list[str]:
         """Extra comment lines for the blank answer sheet (the choice type lists its choices)."""
         return []

@@ -31,12 +31,13 @@ def grade_question(prepared: PreparedQuestion, answer: SheetAnswer | None) -> Ve
     """One verdict: the type judges the answer, the key's points scale the credit."""
     question = prepared.question
     given = answer.cleaned if answer else None
+    review = False
     if given is None:
         status: Status = "unanswered"
         credit, reason = 0.0, "no answer"
     else:
         check = prepared.answer_type.check_given(prepared.expected, given)
-        credit, reason = min(max(check.credit, 0.0), 1.0), check.reason
+        credit, reason, review = min(max(check.credit, 0.0), 1.0), check.reason, check.review
         status = "correct" if credit >= 1.0 else "wrong" if credit <= 0.0 else "partial"
     return Verdict(
         question_id=question.id,
@@ -49,6 +50,7 @@ def grade_question(prepared: PreparedQuestion, answer: SheetAnswer | None) -> Ve
         line=answer.line if answer else None,
         prompt=dict(question.prompt),
         feedback=dict(question.feedback),
+        review=review,
     )
 
 

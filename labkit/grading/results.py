@@ -23,6 +23,8 @@ class Check:
 
     credit: float
     reason: str
+    #: True when a person must confirm the credit (free text marked by a keyword rubric).
+    review: bool = False
 
     @classmethod
     def accepted(cls, reason: str = "accepted") -> Check:
@@ -51,6 +53,8 @@ class Verdict:
     line: int | None = None
     prompt: Mapping[str, str] = field(default_factory=dict)
     feedback: Mapping[str, str] = field(default_factory=dict)
+    #: The credit is provisional until a trainer reviews it (free-text rubric answers).
+    review: bool = False
 
 
 @dataclass(frozen=True)

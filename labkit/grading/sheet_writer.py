@@ -24,8 +24,13 @@ _HEADERS: dict[str, tuple[str, str]] = {
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,199}")
 
 
-def render_answer_sheet(key_or_questions: AnswerKey | Iterable[KeyQuestion], lang: str = "en") -> str:
+def render_answer_sheet(
+    key_or_questions: AnswerKey | Iterable[KeyQuestion], lang: str = "en", *, trainee: str | None = None
+) -> str:
     """The blank sheet, in ``lang`` where the key has translations (English otherwise).
+
+    ``trainee`` (a class build) adds ``# trainee: ID`` below ``# case: ...``, so a
+    handed-in sheet names whose it is even when its file name does not.
 
     Whatever the prompts and ids contain, the result reads back with
     :func:`load_answer_sheet` as exactly these ids, all unanswered.
@@ -42,6 +47,8 @@ def render_answer_sheet(key_or_questions: AnswerKey | Iterable[KeyQuestion], lan
     lines = [f"# {label}: {title}" if title else f"# {label}", f"# {instruction}"]
     if isinstance(key_or_questions, AnswerKey) and key_or_questions.case_id:
         lines.append(f"# case: {key_or_questions.case_id}")
+    if trainee is not None:
+        lines.append(f"# trainee: {' '.join(_comment_safe(trainee).split())}")
     for question in questions:
         prompt_lines = _comment_safe(pick_text(question.prompt, lang)).splitlines() or [""]
         shown_id = " ".join(_comment_safe(question.id).split("\n"))

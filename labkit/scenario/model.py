@@ -187,7 +187,9 @@ class QuestionSpec(Strict):
     id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
     prompt: LocalizedText
     type: str
-    answer: str = Field(description="a recorded fact, 'ACTION_ID.FIELD' or 'DISK_ID.FIELD'")
+    answer: str | list[str] = Field(
+        description="a recorded fact, 'ACTION_ID.FIELD' or 'DISK_ID.FIELD'; a list of facts for set/list"
+    )
     points: float = Field(1, gt=0, le=1000)
     competencies: list[str] = Field(default_factory=list)
     hint: LocalizedText | None = None
@@ -197,6 +199,9 @@ class QuestionSpec(Strict):
     choices: list[str] | None = Field(None, min_length=2)
     alternatives: list[str] = Field(default_factory=list)
     case_sensitive: bool | None = None
+    options: dict[str, Any] = Field(
+        default_factory=dict, description="the answer type's own options (see the answer types' reference)"
+    )
 
     _loc = field_validator("prompt", "hint", "feedback")(lambda cls, v: _check_localized(v))
 

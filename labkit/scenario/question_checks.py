@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from labkit.scenario.model import DiskSpec
+from labkit.scenario.model import DiskSpec, QuestionSpec
 from labkit.scenario.validation_errors import did_you_mean
 
 if TYPE_CHECKING:
@@ -107,9 +107,67 @@ def check_questions(scenario: Scenario) -> None:
                 f"'choices' only applies to type 'choice', not {question.type!r}",
                 hint="remove 'choices' or set 'type: choice'",
             )
-        _check_answer(scenario, [*where, "answer"], question.answer, action_ids, disks)
+        _check_answers(scenario, where, question, action_ids, disks)
+        _check_options(scenario, where, question)
         _check_competencies(scenario, [*where, "competencies"], question.competencies)
     _check_competencies(scenario, ["competencies"], scenario.spec.competencies)
+
+
+def _check_answers(
+    scenario: Scenario,
+    where: list[str | int],
+    question: QuestionSpec,
+    action_ids: dict[str, Action],
+    disks: dict[str, DiskSpec],
+) -> None:
+    """One fact, or for a set or list question a list of facts (one per item)."""
+    from labkit.grading import get_answer_type
+
+    if isinstance(question.answer, str):
+        _check_answer(scenario, [*where, "answer"], question.answer, action_ids, disks)
+        return
+    answer_type = get_answer_type(question.type)
+    if answer_type is not None and not answer_type.takes_list:
+        raise scenario.error_at(
+            [*where, "answer"],
+            f"a {question.type!r} question has one answer, not a list of facts",
+            hint="use 'type: set' (any order) or 'type: list' (in order), or name one fact",
+        )
+    if not question.answer:
+        raise scenario.error_at(
+            [*where, "answer"], "the list of facts is empty", hint="name at least one fact"
+        )
+    for index, fact in enumerate(question.answer):
+        _check_answer(scenario, [*where, "answer", index], fact, action_ids, disks)
+
+
+def _check_options(scenario: Scenario, where: list[str | int], question: QuestionSpec) -> None:
+    """The answer type accepts the options the key will carry (a typo fails here, at its line)."""
+    from pydantic import ValidationError
+
+    from labkit.grading import get_answer_type
+    from labkit.scenario.question_options import question_options
+
+    answer_type = get_answer_type(question.type)
+    if answer_type is None:
+        return
+    try:
+        answer_type(question_options(question, timezone=scenario.spec.timezone))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc: list[str | int] = list(first["loc"])
+        field = str(loc[0]) if loc else ""
+        shortcut = field in ("tolerance", "case_sensitive", "alternatives", "choices") and field not in (
+            question.options
+        )
+        place = [*where, field] if shortcut else [*where, "options", *loc] if loc else [*where, "options"]
+        if field == "tolerance_seconds":
+            place = [*where, "tolerance"]
+        raise scenario.error_at(
+            place,
+            f"{'.'.join(map(str, loc)) or 'options'}: {first['msg']}",
+            hint=f"see the {question.type!r} answer type in docs/scenario-reference.md",
+        ) from None
 
 
 def _check_competencies(scenario: Scenario, where: list[str | int], codes: list[str]) -> None:

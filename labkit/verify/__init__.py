@@ -110,20 +110,19 @@ def verify_report(root: str | Path) -> VerifyReport:
         for image_id in memory.image_ids():
             report.integrity_checks.append((f"{image_id} memory image", *memory.integrity(image_id)))
         for question in key.questions:
-            if question.medium not in VERIFIED_MEDIA or not question.source:
+            sources = [question.source] if question.source else question.sources
+            if question.medium not in VERIFIED_MEDIA or not sources:
                 continue
-            observation = _observe(question.source, facts, disks, network, memory)
-            ok, reason = agrees(question, observation.value)
+            observations = [_observe(source, facts, disks, network, memory) for source in sources]
+            if question.source:
+                observed, tool = observations[0].value, observations[0].tool
+            else:  # a set or list question: every item read back by its own tool, compared as a whole
+                observed = [o.value for o in observations]
+                observed = None if None in observed else observed
+                tool = " + ".join(dict.fromkeys(o.tool for o in observations))
+            ok, reason = agrees(question, observed)
             report.checks.append(
-                CheckResult(
-                    question.id,
-                    question.source,
-                    question.answer,
-                    observation.value,
-                    observation.tool,
-                    ok,
-                    reason,
-                )
+                CheckResult(question.id, ", ".join(sources), question.answer, observed, tool, ok, reason)
             )
     return report
 

@@ -57,7 +57,7 @@ def question(**fields: object) -> KeyQuestion:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"type": "ipv4"}, "unknown answer type 'ipv4' (known: address, choice, datetime, hash"),
+        ({"type": "ipv4"}, "unknown answer type 'ipv4' (known: address, bytesize, choice, datetime, domain,"),
         ({"options": {"tolerence": 1}}, "option tolerence: Extra inputs are not permitted"),
         ({"options": {"tolerance": -1}}, "option tolerance: Input should be greater than or equal to 0"),
         ({"answer": "five"}, "expected answer is not a valid integer"),

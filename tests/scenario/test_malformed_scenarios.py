@@ -329,6 +329,29 @@ MISTAKES: list[Mistake] = [
         error_at="- id: q7",
     ),
     edit("points_not_a_number", "    points: 2\n", "    points: two\n", "expected a number"),
+    edit(
+        "unknown_type_option",
+        "    type: hash\n    answer: ledger.sha256\n",
+        "    type: hash\n    answer: ledger.sha256\n    options: {algoritm: sha256}\n",
+        "algoritm",
+        "Extra inputs are not permitted",
+        at="algoritm",
+    ),
+    edit(
+        "list_of_facts_for_a_single_answer",
+        "    type: hash\n    answer: ledger.sha256\n",
+        "    type: hash\n    answer: [ledger.sha256, usb.image_md5]\n",
+        "one answer, not a list",
+        "type: set",
+        at="answer: [ledger",
+    ),
+    edit(
+        "unknown_fact_in_a_set",
+        "    type: hash\n    answer: ledger.sha256\n",
+        "    type: set\n    answer: [ledger.sha256, ledgr.sha256]\n",
+        "'ledgr'",
+        at="answer: [ledger",
+    ),
 ]
 
 

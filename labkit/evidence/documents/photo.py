@@ -58,6 +58,14 @@ class PhotoParams(KindParams):
     )
     gps: GpsPosition | None = None
     quality: int = Field(88, ge=30, le=100, description="JPEG quality")
+    slack_room: int | None = Field(
+        None,
+        ge=1,
+        le=511,
+        description="leave at least this many bytes of file slack after the photo's end, whatever the "
+        "cluster size (zero bytes are added after the JPEG's end marker when needed, as phones append "
+        "trailers there); for a photo that file.hide_in_slack will use",
+    )
 
     @model_validator(mode="after")
     def _camera_pair(self) -> PhotoParams:
@@ -88,6 +96,21 @@ def without_jfif(jpeg: bytes) -> bytes:
     if jpeg[2:4] == b"\xff\xe0" and jpeg[6:11] == b"JFIF\x00":
         return jpeg[:2] + jpeg[4 + int.from_bytes(jpeg[4:6], "big") :]
     return jpeg
+
+
+#: Every cluster size is a multiple of the 512-byte sector, so room left in the last sector is room left
+#: in the last cluster too.
+_SECTOR = 512
+
+
+def leave_slack_room(data: bytes, room: int | None) -> bytes:
+    """``data`` padded after its end, only when needed, so that at least ``room`` bytes of slack remain."""
+    if room is None:
+        return data
+    used = len(data) % _SECTOR
+    if used and _SECTOR - used >= room:
+        return data
+    return data + bytes(_SECTOR - used + 1 if used else 1)
 
 
 def _offset_text(offset: timedelta) -> str:
@@ -168,7 +191,7 @@ class PhotoKind(DocumentKind):
                 metadata["gps_altitude"] = f"{round(abs(params.gps.altitude) * 100) / 100:.2f}"
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=params.quality, exif=piexif.dump(exif))
-        return self.finish(without_jfif(buffer.getvalue()), metadata)
+        return self.finish(leave_slack_room(without_jfif(buffer.getvalue()), params.slack_room), metadata)
 
     @staticmethod
     def _gps_ifd(gps: GpsPosition, taken_utc: datetime) -> dict[int, Any]:

@@ -49,3 +49,12 @@ class AddressAnswer(AnswerType):
         if value == expected:
             return Check.accepted()
         return Check.wrong()
+
+    def seal_forms(self, expected: int) -> frozenset[str]:
+        return frozenset({f"{expected:#x}"})
+
+    def seal_form(self, given: str | tuple[str, ...]) -> str | None:
+        if isinstance(given, tuple):
+            given = given[0] if len(given) == 1 else ""
+        value = parse_address(given)
+        return None if value is None else f"{value:#x}"

@@ -74,5 +74,14 @@ class ChoiceAnswer(AnswerType):
             return Check.wrong(f"not one of the choices (write a-{last_letter}, 1-{count} or the text)")
         return Check.accepted() if index == expected else Check.wrong()
 
+    def seal_forms(self, expected: int) -> frozenset[str]:
+        return frozenset({str(expected)})
+
+    def seal_form(self, given: str | tuple[str, ...]) -> str | None:
+        if isinstance(given, tuple):
+            given = given[0] if len(given) == 1 else ""
+        index = self.resolve(given)
+        return None if index is None else str(index)
+
     def sheet_hint(self) -> list[str]:
         return [f"  {string.ascii_lowercase[i]}) {choice}" for i, choice in enumerate(self.options.choices)]

@@ -44,6 +44,11 @@ _OFFSET = re.compile(r"(?P<sign>[+-])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?
 _EPOCH_START = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_OFFSET = timedelta(hours=14)
 _RESOLUTION = timedelta(microseconds=1)
+#: The longest time anyone writes is about 40 characters; longer text is refused before any regex runs.
+MAX_TIME_CHARS = 100
+#: Seal form of a time given without an offset when the key has no ``timezone`` option: it is read in the
+#: expected answer's own offset, which the self-check does not know, so the wall clock itself is compared.
+_LOCAL_FORM = "local:"
 
 
 def parse_offset(text: str) -> timedelta | None:
@@ -91,6 +96,8 @@ class GivenTime:
 def parse_given_time(text: str) -> GivenTime | str:
     """The time ``text`` spells, or a short reason why it is not one."""
     text = " ".join(text.split())
+    if len(text) > MAX_TIME_CHARS:
+        return f"too long to be a date and time ({len(text)} characters)"
     epoch = _EPOCH.fullmatch(text)
     if epoch:
         fraction = (epoch["fraction"] or "").ljust(6, "0")[:6]
@@ -136,6 +143,16 @@ def seconds_off(start: datetime, to_the_minute: bool, target: datetime) -> float
 def format_seconds(seconds: float) -> str:
     """``+2 s``, ``-0.5 s``: the sign says whether the answer is later or earlier."""
     return f"{seconds:+g} s"
+
+
+def seal_text(moment: datetime) -> str:
+    """ISO 8601 to the second (to the microsecond only when there is a fraction), no zone suffix."""
+    return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
+
+
+def instant_form(moment: datetime) -> str:
+    """An aware time as its instant in UTC: equal forms, equal instants."""
+    return seal_text(moment.astimezone(UTC).replace(tzinfo=None)) + "Z"
 
 
 def format_offset(offset: timedelta) -> str:
@@ -209,3 +226,28 @@ class DatetimeAnswer(AnswerType):
         if round(difference) % 900 == 0 and abs(difference) <= _MAX_OFFSET.total_seconds():
             return Check.wrong("off by a whole number of hours; check the time zone")
         return Check.wrong()
+
+    def has_tolerance(self) -> bool:
+        """A tolerance, or a minute that covers the expected second, earns full credit too."""
+        return self.options.tolerance_seconds > 0 or not self.options.require_seconds
+
+    def seal_forms(self, expected: tuple[datetime, tzinfo]) -> frozenset[str]:
+        """The instant in UTC; without a ``timezone`` option, also the expected wall clock (see seal_form)."""
+        moment, _zone = expected
+        forms = {instant_form(moment)}
+        if self.options.timezone is None:
+            forms.add(_LOCAL_FORM + seal_text(moment.replace(tzinfo=None)))
+        return frozenset(forms)
+
+    def seal_form(self, given: str | tuple[str, ...]) -> str | None:
+        """Only an answer naming one exact second (or finer) can be exactly right; "10:03" covers a minute."""
+        if isinstance(given, tuple):
+            given = given[0] if len(given) == 1 else ""
+        parsed = parse_given_time(given)
+        if isinstance(parsed, str) or parsed.to_the_minute:
+            return None
+        if parsed.offset is not None:
+            return instant_form(parsed.wall_clock.replace(tzinfo=fixed_zone(parsed.offset)))
+        if self.options.timezone is not None:
+            return instant_form(parsed.wall_clock.replace(tzinfo=zone_from_text(self.options.timezone)))
+        return _LOCAL_FORM + seal_text(parsed.wall_clock)

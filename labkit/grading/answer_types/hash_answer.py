@@ -83,3 +83,11 @@ class HashAnswer(AnswerType):
                 detail = f"{len(candidate)} hex digits, expected {len(digest)}"
             return Check.wrong(f"not a {wanted} ({detail})")
         return Check.accepted() if candidate == digest else Check.wrong()
+
+    def seal_forms(self, expected: tuple[str, str]) -> frozenset[str]:
+        return frozenset({expected[0]})
+
+    def seal_form(self, given: str | tuple[str, ...]) -> str | None:
+        if isinstance(given, tuple):
+            given = given[0] if len(given) == 1 else ""
+        return _digest_in(given)

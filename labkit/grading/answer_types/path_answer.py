@@ -19,7 +19,9 @@ class PathOptions(AnswerOptions):
         False, description="Compare letter case; false for FAT/NTFS evidence, true for ext4 and the like."
     )
     alternatives: list[str] = Field(
-        default_factory=list, description="Other paths also accepted (e.g. the 8.3 short name on FAT)."
+        default_factory=list,
+        json_schema_extra={"reveals_answer": True},
+        description="Other paths also accepted (e.g. the 8.3 short name on FAT).",
     )
 
 
@@ -66,3 +68,12 @@ class PathAnswer(AnswerType):
         if tuple(p.casefold() for p in parts) in folded:
             return Check.wrong("letter case differs (this file system is case-sensitive)")
         return Check.wrong()
+
+    def seal_forms(self, expected: frozenset[tuple[str, ...]]) -> frozenset[str]:
+        return frozenset("/".join(parts) for parts in expected)
+
+    def seal_form(self, given: str | tuple[str, ...]) -> str | None:
+        if isinstance(given, tuple):
+            given = given[0] if len(given) == 1 else ""
+        # Components never hold "/" (it splits them), so joining is unambiguous; "" is the root.
+        return "/".join(path_parts(given, case_sensitive=self.options.case_sensitive))

@@ -13,7 +13,11 @@ from labkit.grading.results import Check
 
 class TextOptions(AnswerOptions):
     case_sensitive: bool = Field(False, description="Compare letter case too (rarely wanted).")
-    alternatives: list[str] = Field(default_factory=list, description="Other spellings also accepted.")
+    alternatives: list[str] = Field(
+        default_factory=list,
+        json_schema_extra={"reveals_answer": True},
+        description="Other spellings also accepted.",
+    )
 
 
 class TextAnswer(AnswerType):
@@ -33,3 +37,12 @@ class TextAnswer(AnswerType):
         if fold_text(given, case_sensitive=self.options.case_sensitive) in expected:
             return Check.accepted()
         return Check.wrong()
+
+    def seal_forms(self, expected: frozenset[str]) -> frozenset[str]:
+        return expected
+
+    def seal_form(self, given: str | tuple[str, ...]) -> str | None:
+        if isinstance(given, tuple):
+            given = given[0] if len(given) == 1 else ""
+        folded = fold_text(given, case_sensitive=self.options.case_sensitive)
+        return folded or None

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from labkit.grading.answer_types.address_answer import AddressAnswer, parse_address
+from labkit.grading.results import Check
 
 
 def judge(given: str, answer: object = "0x7f9026c49000") -> str:
@@ -34,3 +35,17 @@ def test_near_miss() -> None:
 def test_a_key_that_is_not_an_address_is_refused() -> None:
     with pytest.raises(ValueError, match="not a hexadecimal address"):
         AddressAnswer({}).expect("somewhere")
+
+
+def test_seal_forms_match_exactly_right_answers_only() -> None:
+    answer_type = AddressAnswer({})
+    expected = answer_type.expect("0x00007F9026C49000")
+    forms = answer_type.seal_forms(expected)
+    public = AddressAnswer(answer_type.public_options())
+    assert forms == {"0x7f9026c49000"}
+    givens = ["0x7f9026c49000", "7F9026C49000", "0x00007f90`26c49000", "7f90_26c4_9000", "0x7f9026c4a000",
+              "140263044599808", "zz", ""]  # fmt: skip
+    for given in givens:
+        exact = answer_type.check_given(expected, given) == Check.accepted()
+        assert public.seal_form(given) == answer_type.seal_form(given)
+        assert (public.seal_form(given) in forms) is exact, given

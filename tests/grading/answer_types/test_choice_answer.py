@@ -4,6 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from labkit.grading.answer_types.choice_answer import ChoiceAnswer
+from labkit.grading.results import Check
 
 CHOICES = ["FAT12", "FAT16", "FAT32", "exFAT"]
 
@@ -44,3 +45,15 @@ def test_invalid_options_and_key_answers() -> None:
 
 def test_sheet_hint_lists_letters() -> None:
     assert ChoiceAnswer({"choices": ["x", "y"]}).sheet_hint() == ["  a) x", "  b) y"]
+
+
+def test_seal_forms_match_exactly_right_answers_only() -> None:
+    answer_type = ChoiceAnswer({"choices": CHOICES})
+    expected = answer_type.expect("FAT16")
+    forms = answer_type.seal_forms(expected)
+    public = ChoiceAnswer(answer_type.public_options())
+    assert public.public_options() == {"choices": CHOICES} and forms == {"1"}
+    for given in ["FAT16", " fat16 ", "b", "(B)", "2.", "a", "3", "FAT32", "e", "NTFS", ""]:
+        exact = answer_type.check_given(expected, given) == Check.accepted()
+        assert public.seal_form(given) == answer_type.seal_form(given)
+        assert (public.seal_form(given) in forms) is exact, given

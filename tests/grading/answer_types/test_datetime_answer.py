@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,78 @@ def test_key_must_carry_an_offset_and_zone_must_exist() -> None:
         DatetimeAnswer({"timezone": "Mars/Olympus"})
     with pytest.raises(ValidationError):
         DatetimeAnswer({"tolerance_seconds": -1})
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        bytes(range(256)).decode("latin-1"),
+        "\x00\x01\x1b[31m2026-03-14 10:03:12\x7f",
+        "9" * 1_000_000,
+        "2026-03-14 10:03:12" + "0" * 1_000_000,
+        "2026-03-14 " * 100_000,
+        "\ud800",
+        "\u202e2026-03-14 10:03:12",
+        "1e999999",
+    ],
+    ids=lambda g: repr(g)[:30],
+)
+def test_garbage_is_refused_quickly(given: str) -> None:
+    answer_type = DatetimeAnswer({"tolerance_seconds": 2})
+    started = time.perf_counter()
+    assert answer_type.check_given(answer_type.expect(KEY), given).reason.startswith("wrong: ")
+    assert answer_type.seal_form(given) is None
+    assert time.perf_counter() - started < 0.5
+
+
+def sealed(given: str | tuple[str, ...], answer: str = KEY, **options: object) -> bool:
+    """Whether ``given`` seals equal, read as the self-check reads it (from the public options only)."""
+    answer_type = DatetimeAnswer(options)
+    reader = DatetimeAnswer(answer_type.public_options())
+    assert reader.seal_form(given) == answer_type.seal_form(given)
+    return reader.seal_form(given) in answer_type.seal_forms(answer_type.expect(answer))
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "2026-03-14T10:03:12+05:00",
+        "2026-03-14 10:03:12",  # no offset: read in the expected answer's own offset
+        "2026-03-14T05:03:12Z",
+        "14.03.2026 10:03:12",
+        "03/14/2026 10:03:12 AM",
+        "2026-03-14 10:03:12.000000000 (+05)",
+        "1773464592",
+        ("2026-03-14 05:03:12 UTC",),
+    ],
+)
+def test_exactly_right_times_seal_equal(given: str | tuple[str, ...]) -> None:
+    assert sealed(given, tolerance_seconds=2)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "2026-03-14 10:03:13",  # within the tolerance: full credit at grading, but not exact
+        "2026-03-14 10:03:12 (UTC)",  # the wall clock with a wrong offset: half credit
+        "14.03.2026 10:03",  # names a whole minute, not one second
+        "2026-03-14 10:03:12.5",
+        "2026-03-14 05:03:12",
+        "yesterday",
+        ("2026-03-14 10:03:12", "2026-03-14 10:03:12"),
+    ],
+)
+def test_other_times_do_not(given: str | tuple[str, ...]) -> None:
+    assert not sealed(given, tolerance_seconds=2)
+
+
+def test_seal_uses_the_timezone_option_for_bare_times() -> None:
+    assert sealed("2026-03-14 10:03:12", timezone="Asia/Almaty")
+    assert sealed("2026-03-14 05:03:12", timezone="UTC")
+    assert not sealed("2026-03-14 10:03:12", timezone="UTC")
+    answer_type = DatetimeAnswer({"timezone": "UTC"})
+    assert answer_type.seal_forms(answer_type.expect(KEY)) == frozenset({"2026-03-14T05:03:12Z"})
+    assert DatetimeAnswer().seal_forms(DatetimeAnswer().expect("2026-03-14T10:03:12.25+05:00")) == frozenset(
+        {"2026-03-14T05:03:12.250000Z", "local:2026-03-14T10:03:12.250000"}
+    )
+    assert sealed("2026-03-14 10:03:12.25", "2026-03-14T10:03:12.25+05:00")

@@ -5,6 +5,7 @@ import hashlib
 import pytest
 
 from labkit.grading.answer_types.hash_answer import HashAnswer
+from labkit.grading.results import Check
 
 DATA = b"ledger.xlsx contents"
 SHA256 = hashlib.sha256(DATA).hexdigest()
@@ -55,3 +56,19 @@ def test_algorithm_inferred_or_declared() -> None:
         HashAnswer({"algorithm": "sha1"}).expect(SHA256)
     with pytest.raises(ValueError):
         HashAnswer().expect("abc")
+
+
+def test_seal_forms_match_exactly_right_answers_only() -> None:
+    answer_type = HashAnswer({"algorithm": "sha256"})
+    expected = answer_type.expect(SHA256.upper())
+    forms = answer_type.seal_forms(expected)
+    public = HashAnswer(answer_type.public_options())
+    assert forms == {SHA256}
+    flipped = SHA256[:-1] + ("0" if SHA256[-1] != "0" else "1")
+    colons = ":".join(SHA256[i : i + 2] for i in range(0, 64, 2))
+    givens = [SHA256, SHA256.upper(), "0x" + SHA256, f"{SHA256}  ledger.xlsx", f"SHA256 (x) = {SHA256}",
+              colons, flipped, SHA1, MD5, "not a hash", ""]  # fmt: skip
+    for given in givens:
+        exact = answer_type.check_given(expected, given) == Check.accepted()
+        assert public.seal_form(given) == answer_type.seal_form(given)
+        assert (public.seal_form(given) in forms) is exact, given

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from labkit.grading.answer_types.integer_answer import IntegerAnswer, parse_integer
@@ -40,3 +42,38 @@ def test_key_answer_validation() -> None:
         IntegerAnswer().expect(True)
     with pytest.raises(ValueError):
         IntegerAnswer().expect("many")
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        bytes(range(256)).decode("latin-1"),
+        "\x00\x01\x1b[31m45056\x7f",
+        "9" * 1_000_000,
+        "1" + " " * 1_000_000 + "x",  # took hours: the unit suffix regex once backtracked over the spaces
+        "45 056" + " " * 1_000_000 + "bytes",
+        "9 999" * 200_000,
+        "\ud800",
+        "\u202e65054",
+    ],
+    ids=lambda g: repr(g)[:30],
+)
+def test_garbage_is_refused_quickly(given: str) -> None:
+    answer_type = IntegerAnswer({"tolerance": 5})
+    started = time.perf_counter()
+    assert answer_type.check_given(45056, given).reason.startswith("wrong: not a whole number")
+    assert answer_type.seal_form(given) is None
+    assert time.perf_counter() - started < 0.5
+
+
+def test_seal_forms_match_exactly_right_answers_only() -> None:
+    answer_type = IntegerAnswer({"tolerance": 3})
+    forms = answer_type.seal_forms(answer_type.expect(45056))
+    assert forms == frozenset({"45056"})
+    reader = IntegerAnswer(answer_type.public_options())
+    for right in ("45056", "45 056", "0xB000", "+45056", "45 056 байт", ("45,056",)):
+        assert reader.seal_form(right) in forms, right
+        assert reader.seal_form(right) == answer_type.seal_form(right)
+    for not_exact in ("45057", "45053", "-45056", "4.5056", "forty", ("45056", "1")):
+        assert reader.seal_form(not_exact) not in forms, not_exact
+    assert judge("45057", tolerance=3) == "accepted within tolerance (+1)"  # full credit, yet not exact

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from labkit.grading.answer_types.text_answer import TextAnswer
+from labkit.grading.results import Check
 
 
 def judge(given: str, answer: str = "Ivan Petrov", **options: object) -> str:
@@ -43,3 +44,19 @@ def test_list_answer_for_single_value_type() -> None:
 def test_key_answer_must_be_text() -> None:
     with pytest.raises(ValueError):
         TextAnswer().expect(42)
+
+
+@pytest.mark.parametrize("case_sensitive", [False, True])
+def test_seal_forms_match_exactly_right_answers_only(case_sensitive: bool) -> None:
+    answer_type = TextAnswer({"case_sensitive": case_sensitive, "alternatives": ["I. Petrov"]})
+    expected = answer_type.expect("Ivan Petrov")
+    forms = answer_type.seal_forms(expected)
+    public = TextAnswer(answer_type.public_options())
+    assert public.public_options() == {"case_sensitive": case_sensitive}  # the alternatives stay secret
+    givens = ["Ivan Petrov", "  ivan  PETROV ", "Ｉｖａｎ Petrov", "I. Petrov", "i. petrov", "Ivan", "Петров"]
+    for given in givens:
+        exact = answer_type.check_given(expected, given) == Check.accepted()
+        assert public.seal_form(given) == answer_type.seal_form(given)
+        assert (public.seal_form(given) in forms) is exact, given
+    assert public.seal_form(("Ivan Petrov",)) in forms
+    assert public.seal_form(("Ivan", "Petrov")) not in forms
