@@ -18,8 +18,9 @@ Strength thresholds (distinctive matches for one pair T -> O):
 
 A pair is flagged only with at least one distinctive match; answers that
 several variants accept are listed with it for context but never flag a pair
-on their own (a wrong choice in a multiple-choice question is someone else's
-right answer by construction).
+on their own. Questions whose answer is picked from a short list (``choice``,
+see ``AnswerType.guessable``) are left out altogether: a wrong pick is some
+classmate's right answer by construction, even when only one variant has it.
 
 Speed: for each question the class's keys are grouped by identical answer and
 options, and where the answer type can name an answer's canonical form
@@ -70,7 +71,7 @@ def find_collusion(
         own_answers = {q.id: _canonical(q.answer) for q in own_key.questions}
         for verdict in results[trainee].verdicts:
             index = indexes.get(verdict.question_id)
-            if verdict.given is None or verdict.status == "correct" or index is None:
+            if verdict.given is None or verdict.status == "correct" or index is None or index.guessable:
                 continue
             accepting = index.accepting(verdict.given) - {trainee}
             own_answer = own_answers.get(verdict.question_id)
@@ -164,6 +165,8 @@ class _QuestionIndex:
         self._groups: dict[str, _Group] = {}
         self._partitions: dict[str, _Partition] = {}
         self._cache: dict[str | tuple[str, ...], frozenset[str]] = {}
+        #: Every variant's type is guessable (a choice): matches are no evidence.
+        self.guessable = True
 
     def add(self, trainee: str, question: KeyQuestion) -> None:
         answer = _canonical(question.answer)
@@ -174,6 +177,7 @@ class _QuestionIndex:
             group.members.append(trainee)
             return
         prepared = prepare_question(question)
+        self.guessable = self.guessable and prepared.answer_type.guessable
         group = _Group(prepared.answer_type, prepared.expected, [trainee])
         self._groups[signature] = group
         reader = prepared.answer_type

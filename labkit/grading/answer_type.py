@@ -40,6 +40,9 @@ class AnswerType(ABC):
     Options: ClassVar[type[AnswerOptions]] = AnswerOptions
     #: Types that take several values (a set of IPs...) set this; others get one value.
     takes_list: ClassVar[bool] = False
+    #: Answers picked from a short list (a choice): a wrong pick that is another variant's right
+    #: answer is what chance gives, so the collusion check never counts it as evidence.
+    guessable: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

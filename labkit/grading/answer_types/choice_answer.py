@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
@@ -40,6 +40,7 @@ class ChoiceAnswer(AnswerType):
     name = "choice"
     Options = ChoiceOptions
     options: ChoiceOptions
+    guessable: ClassVar[bool] = True
 
     def _folded_choices(self) -> list[str]:
         return [fold_text(c) for c in self.options.choices]
