@@ -145,8 +145,15 @@ def _v2(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def _v3(db: sqlite3.Connection) -> None:
+    """The SHA-256 of the key each trainee was graded against (a key fix shows in the history), and the
+    note on a sheet that was read line by line (not valid YAML)."""
+    db.execute("ALTER TABLE outcomes ADD COLUMN key_sha256 TEXT")
+    db.execute("ALTER TABLE outcomes ADD COLUMN sheet_note TEXT")
+
+
 #: Schema steps in order: MIGRATIONS[i] takes a gradebook from version i to i + 1. Append, never edit.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -164,6 +171,8 @@ class HistoryEntry:
     passed: bool
     hints_used: tuple[str, ...]
     late_days: int
+    #: The key graded against (None in runs recorded before labkit kept it).
+    key_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -373,11 +382,14 @@ class Gradebook:
     def _insert_outcome(db: sqlite3.Connection, run: int, position: int, outcome: TraineeOutcome) -> None:
         result = outcome.result
         db.execute(
-            "INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO outcomes (run, position, trainee, name, case_id, status, problem, sheet, "
+            "result_scenario, score, max_points, percentage, passed, hints_used, late_days, competencies, "
+            "key_sha256, sheet_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (run, position, outcome.trainee, outcome.name, outcome.case_id, outcome.status, outcome.problem,
              result.sheet if result else None, result.scenario if result else None, outcome.score,
              outcome.max_points, outcome.percentage, int(outcome.passed), _dump(list(outcome.hints_used)),
-             outcome.late_days, _dump(dict(outcome.competencies))),
+             outcome.late_days, _dump(dict(outcome.competencies)), outcome.key_sha256,
+             result.note if result else None),
         )  # fmt: skip
         if result is None:
             return
@@ -424,8 +436,8 @@ class Gradebook:
             self._outcome(row, verdicts.get(row[0], ()))
             for row in db.execute(
                 "SELECT trainee, name, case_id, status, problem, sheet, result_scenario, score, max_points, "
-                "percentage, passed, hints_used, late_days, competencies FROM outcomes WHERE run = ? "
-                "ORDER BY position",
+                "percentage, passed, hints_used, late_days, competencies, key_sha256, sheet_note "
+                "FROM outcomes WHERE run = ? ORDER BY position",
                 (run,),
             )
         )
@@ -465,14 +477,14 @@ class Gradebook:
     @staticmethod
     def _outcome(row: tuple[Any, ...], verdicts: tuple[Verdict, ...]) -> TraineeOutcome:
         (trainee, name, case_id, status, problem, sheet, result_scenario, score, max_points, percentage,
-         passed, hints_used, late_days, competencies) = row  # fmt: skip
-        result = GradeResult(result_scenario, sheet, verdicts) if status == "graded" else None
+         passed, hints_used, late_days, competencies, key_sha256, sheet_note) = row  # fmt: skip
+        result = GradeResult(result_scenario, sheet, verdicts, sheet_note) if status == "graded" else None
         return TraineeOutcome(
             trainee=trainee, name=name, case_id=case_id, status=status, problem=problem, result=result,
             score=score, max_points=max_points, percentage=percentage, passed=bool(passed),
             hints_used=tuple(json.loads(hints_used)), late_days=late_days,
             competencies=json.loads(competencies),
-            review=tuple(v.question_id for v in verdicts if v.review),
+            review=tuple(v.question_id for v in verdicts if v.review), key_sha256=key_sha256,
         )  # fmt: skip
 
     def _flags(self, run: int) -> tuple[CollusionFlag, ...]:
@@ -497,15 +509,15 @@ class Gradebook:
         """The trainee's result in every run, oldest first."""
         rows = self._db.execute(
             "SELECT r.run, r.graded_at, r.policy_sha256, o.status, o.score, o.max_points, o.percentage, "
-            "o.passed, o.hints_used, o.late_days FROM outcomes o JOIN runs r ON r.run = o.run "
+            "o.passed, o.hints_used, o.late_days, o.key_sha256 FROM outcomes o JOIN runs r ON r.run = o.run "
             "WHERE o.trainee = ? ORDER BY r.run",
             (trainee,),
         ).fetchall()
         return tuple(
             HistoryEntry(run, graded_at, digest, status, score, max_points, percentage, bool(passed),
-                         tuple(json.loads(hints)), late_days)
+                         tuple(json.loads(hints)), late_days, key_digest)
             for (run, graded_at, digest, status, score, max_points, percentage, passed, hints,
-                 late_days) in rows
+                 late_days, key_digest) in rows
         )  # fmt: skip
 
 

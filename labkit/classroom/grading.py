@@ -30,6 +30,7 @@ a header naming a case of no trainee of this class makes the sheet malformed.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 import os
 from dataclasses import dataclass
@@ -83,6 +84,7 @@ def grade_class(
     submissions_dir = Path(submissions_dir)
     manifest = ClassManifest.load(class_dir)
     keys = load_keys(class_dir, manifest)
+    digests = key_digests(class_dir, manifest)
     policy = policy if policy is not None else load_policy()
     if due is not None and due.tzinfo is None:
         due = due.astimezone()
@@ -97,7 +99,7 @@ def grade_class(
                 trainee, keys[trainee.id], submissions.get(trainee.id), policy, due,
                 hints.get(trainee.id, frozenset()), by_case,
             )  # fmt: skip
-            outcomes.append(outcome)
+            outcomes.append(dataclasses.replace(outcome, key_sha256=digests[trainee.id]))
             if copied_from is not None:
                 case_flags[trainee.id] = copied_from
         results = {o.trainee: o.result for o in outcomes if o.result is not None}
@@ -158,6 +160,18 @@ def load_keys(class_dir: Path, manifest: ClassManifest) -> dict[str, AnswerKey]:
             )
         keys[trainee.id] = key
     return keys
+
+
+def key_digests(class_dir: Path, manifest: ClassManifest) -> dict[str, str]:
+    """SHA-256 of each trainee's key file, recorded with every run (read after :func:`load_keys`)."""
+    layout = ClassLayout(class_dir)
+    digests = {}
+    for trainee in manifest.trainees:
+        try:
+            digests[trainee.id] = hashlib.sha256(layout.key(trainee.id).read_bytes()).hexdigest()
+        except OSError as exc:
+            raise UsageError(f"{layout.key(trainee.id)}: cannot read the key ({exc.strerror})") from None
+    return digests
 
 
 def find_submissions(folder: Path, trainee_ids: list[str]) -> tuple[dict[str, Submission], tuple[str, ...]]:

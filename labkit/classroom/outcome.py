@@ -51,6 +51,8 @@ class TraineeOutcome:
     competencies: Mapping[str, float] = field(default_factory=dict)
     #: Question ids whose credit waits for a trainer's review (free-text rubric answers).
     review: tuple[str, ...] = ()
+    #: SHA-256 of the key file graded against: a key fixed between runs shows in the history.
+    key_sha256: str | None = None
 
 
 @dataclass(frozen=True)

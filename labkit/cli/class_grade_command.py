@@ -141,7 +141,7 @@ def history(class_dir: Path, trainee: str) -> None:
     )
     for column, justify in (("run", "right"), ("graded (UTC)", "left"), ("status", "left"),
                             ("score", "right"), ("%", "right"), ("result", "left"), ("hints", "left"),
-                            ("late", "right"), ("policy", "left")):  # fmt: skip
+                            ("late", "right"), ("policy", "left"), ("key", "left")):  # fmt: skip
         wraps = column == "hints"
         table.add_column(column, justify=justify, no_wrap=not wraps, min_width=5 if wraps else None)  # type: ignore[arg-type]
     for entry in entries:
@@ -156,6 +156,7 @@ def history(class_dir: Path, trainee: str) -> None:
             Text(", ".join(entry.hints_used) or "—", overflow="fold"),
             str(entry.late_days),
             entry.policy_sha256[:8],
+            (entry.key_sha256 or "—")[:8],
         )
     _console().print(table)
 

@@ -35,6 +35,9 @@ class AnswerSheet:
 
     file: str
     answers: Mapping[str, SheetAnswer]
+    #: Set when the sheet was not valid YAML but every line read as ``id: answer`` (see sheet_reader):
+    #: the YAML problem, so reports can say how the sheet was read.
+    note: str | None = None
 
     def get(self, question_id: str) -> SheetAnswer | None:
         return self.answers.get(question_id)

@@ -24,7 +24,7 @@ def grade(key: AnswerKey, sheet: AnswerSheet) -> GradeResult:
     prepared = prepare_key(key)
     sheet.check_question_ids([p.question.id for p in prepared])
     verdicts = tuple(grade_question(p, sheet.get(p.question.id)) for p in prepared)
-    return GradeResult(scenario=key.scenario, sheet=sheet.file, verdicts=verdicts)
+    return GradeResult(scenario=key.scenario, sheet=sheet.file, verdicts=verdicts, note=sheet.note)
 
 
 def grade_question(prepared: PreparedQuestion, answer: SheetAnswer | None) -> Verdict:

@@ -64,6 +64,8 @@ class GradeResult:
     scenario: str
     sheet: str
     verdicts: tuple[Verdict, ...]
+    #: How the sheet was read when it was not valid YAML (see labkit.grading.sheet_reader); None if it was.
+    note: str | None = None
 
     @property
     def total(self) -> float:

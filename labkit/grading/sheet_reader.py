@@ -5,12 +5,25 @@ nesting, aliases, tags and duplicate keys are refused as they are met: nothing
 recursive runs on hostile input, nothing is expanded, and the work is bounded
 by the size cap and the limits below. Values stay exactly as typed (``no``,
 ``0xB000`` and ``2026-03-14`` remain strings); the answer types interpret them.
+
+Trainees fill in the sheet as a form, not as YAML: the blank sheet says "fill in
+each answer after the colon", so a quoted note with a colon in it
+(``q9: Halyk online: user / pass``) or a Windows path in double quotes
+(``q3: "E:\\Бухгалтерия\\x.xlsx"``, an unknown escape to YAML) would make the
+whole sheet unreadable, and a right answer would cost the trainee the practical.
+So when the YAML parser fails, the sheet is read again line by line: every
+line that is not blank or a ``#`` comment must be ``id: answer`` (the rest of
+the line, verbatim; one pair of surrounding quotes removed) or a ``- item`` of
+the list answer above it. If every line reads that way the sheet is graded and
+carries a note saying so; if any line does not (prose, a quote or bracket left
+open), the YAML error stands: a garbled sheet is not guessed at.
 """
 
 from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,7 +86,91 @@ def parse_answer_sheet(data: bytes | str, *, file: str = "<answers>") -> AnswerS
     """Parse sheet content already in memory (``file`` only names it in errors)."""
     text = _decode(data, file) if isinstance(data, bytes) else data
     _reject_invisible_characters(text, file)
-    return _SheetBuilder(file).build(text)
+    try:
+        return _SheetBuilder(file).build(text)
+    except _NotYaml as failure:
+        lines = _read_lines(text, file)
+        if lines is None:
+            raise failure.error from None
+        where = f"line {failure.error.line}: " if failure.error.line else ""
+        problem = failure.error.message.removeprefix("not valid YAML: ")
+        note = f"not valid YAML ({where}{problem}); read line by line"
+        return AnswerSheet(file, lines, note=note)
+
+
+#: ``id: answer`` at the start of a line (ids as the sheet writer prints them), and ``- item`` below it.
+_ANSWER_LINE = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]{0,63}):(?:[ \t]+(.*))?")
+_ITEM_LINE = re.compile(r"[ \t]+-(?:[ \t]+(.*))?|-[ \t]+(.*)")
+_QUOTES = {'"': '"', "'": "'", "«": "»", "“": "”", "„": "“"}
+
+
+def _read_lines(text: str, file: str) -> dict[str, SheetAnswer] | None:
+    """The sheet read as a form (see the module docstring); None if a line is not ``id: answer``."""
+    answers: dict[str, SheetAnswer] = {}
+    items: list[str] | None = None  # the list being collected for the last id with nothing after it
+    current: tuple[str, int] | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip()
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        item = _ITEM_LINE.fullmatch(line)
+        if item is not None and current is not None and items is not None:
+            if len(items) >= MAX_LIST_ITEMS:
+                return None
+            text = (item.group(1) or item.group(2) or "").strip()
+            if text and _unbalanced(text):
+                return None
+            items.append(_unquote(text))
+            continue
+        found = _ANSWER_LINE.fullmatch(line)
+        if found is None:
+            return None
+        if current is not None:
+            answers[current[0]] = SheetAnswer(current[0], tuple(items) if items else None, current[1])
+        question_id, value = found.group(1), (found.group(2) or "").strip()
+        if question_id in answers or (current is not None and current[0] == question_id):
+            first = answers[question_id].line if question_id in answers else current[1]  # type: ignore[index]
+            raise AnswerSheetError(
+                f"question {question_id!r} is answered twice (lines {first} and {number})",
+                file=file, line=number, hint="keep one answer per question",
+            )  # fmt: skip
+        if len(answers) >= MAX_ANSWERS:
+            return None
+        current, items = None, None
+        if _unbalanced(value):
+            return None  # a quote or bracket left open: garbled, not a form; the YAML error stands
+        if value.startswith("["):  # a flow list: [10.0.0.1, 10.0.0.2]
+            answers[question_id] = SheetAnswer(
+                question_id, tuple(_unquote(part) for part in value[1:-1].split(",") if part.strip()), number
+            )
+        elif value:
+            answers[question_id] = SheetAnswer(question_id, _unquote(value), number)
+        else:
+            current, items = (question_id, number), []
+    if current is not None:
+        answers[current[0]] = SheetAnswer(current[0], tuple(items) if items else None, current[1])
+    return answers or None
+
+
+def _unbalanced(value: str) -> bool:
+    """True when ``value`` opens a list or a quotation it does not close (or is a ``{...}`` mapping)."""
+    if not value:
+        return False
+    if value[0] == "{":
+        return True
+    if value[0] == "[":
+        return len(value) < 2 or value[-1] != "]"
+    closing = _QUOTES.get(value[0])
+    return closing is not None and (len(value) < 2 or value[-1] != closing)
+
+
+def _unquote(value: str) -> str:
+    """The value without one pair of surrounding quotes (a doubled '' inside single quotes is one ')."""
+    value = value.strip()
+    if len(value) >= 2 and _QUOTES.get(value[0]) == value[-1]:
+        inner = value[1:-1]
+        return inner.replace("''", "'") if value[0] == "'" else inner
+    return value
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -113,6 +210,14 @@ def _reject_invisible_characters(text: str, file: str) -> None:
             )
 
 
+class _NotYaml(Exception):
+    """The YAML parser failed; ``error`` is what to report if the sheet does not read as a form either."""
+
+    def __init__(self, error: AnswerSheetError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
 class _SheetBuilder:
     """Walks the event stream of one sheet, refusing anything but ``id: value`` and ``id: [values]``."""
 
@@ -139,12 +244,14 @@ class _SheetBuilder:
             if "end of stream" in (exc.problem or "") and exc.context_mark is not None:
                 mark = exc.context_mark  # where the unclosed quote or bracket began
             problem = exc.problem or exc.context or "not valid YAML"
-            raise AnswerSheetError(
-                f"not valid YAML: {problem}",
-                file=self.file,
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
-                hint=_hint_for(problem),
+            raise _NotYaml(
+                AnswerSheetError(
+                    f"not valid YAML: {problem}",
+                    file=self.file,
+                    line=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None,
+                    hint=_hint_for(problem),
+                )
             ) from None
         except YAMLError as exc:  # the reader's unacceptable characters (U+FFFE...)
             position = getattr(exc, "position", 0) or 0

@@ -19,7 +19,13 @@ from labkit.competencies import load_areas, load_framework
 from labkit.grading.languages import LANGUAGES, pick_text
 from labkit.reports import class_svg
 from labkit.reports.class_labels import LABELS, given_text, human_percent, human_points, label, printable
-from labkit.reports.class_stats import ClassStats, class_stats, competency_order, verdicts_by_question
+from labkit.reports.class_stats import (
+    ClassStats,
+    class_stats,
+    competency_order,
+    copy_relations,
+    verdicts_by_question,
+)
 from labkit.reports.html_template import CSS, TEMPLATE
 
 _ENV = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
@@ -269,13 +275,9 @@ def _competency_rows(
 def _flags(report: ClassReport, outcome: TraineeOutcome, lang: str) -> list[dict[str, str]]:
     words = LABELS[lang]
     flags = []
-    others = sorted(
-        {f.other for f in report.flags if f.trainee == outcome.trainee}
-        | {f.trainee for f in report.flags if f.other == outcome.trainee}
-    )
-    if others:
+    for word, others in copy_relations(report, outcome.trainee):
         shown = ", ".join(printable(o, 40) for o in others)
-        flags.append({"kind": "collusion", "text": f"{words['collusion_flag']}: {shown}"})
+        flags.append({"kind": "collusion", "text": f"{words[word].rstrip(':')}: {shown}"})
     if outcome.review:
         flags.append({"kind": "review", "text": f"{words['review']} {len(outcome.review)}"})
     if outcome.hints_used:

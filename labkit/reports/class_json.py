@@ -123,6 +123,8 @@ def _outcome(outcome: TraineeOutcome, flags: tuple[CollusionFlag, ...], lang: st
         "hints_used": [clean(h) for h in outcome.hints_used],
         "late_days": outcome.late_days,
         "review": [clean(q) for q in outcome.review],
+        "key_sha256": outcome.key_sha256,
+        "sheet_note": clean(outcome.result.note) if outcome.result and outcome.result.note else None,
         "competencies": {
             clean(code): outcome.competencies[code] for code in competency_order(set(outcome.competencies))
         },

@@ -129,3 +129,16 @@ def class_stats(report: ClassReport) -> ClassStats:
 def _round(value: float | None) -> float | None:
     # Four decimals: enough for any report, and free of float noise that would change bytes.
     return None if value is None else round(value, 4)
+
+
+def copy_relations(report: ClassReport, trainee: str) -> list[tuple[str, list[str]]]:
+    """("copied_from", [ids whose answers this trainee's sheet holds]) and ("copied_by", [ids whose
+    sheets hold this trainee's answers]): the two sides of a flag are not the same accusation."""
+    relations = []
+    sources = sorted({f.other for f in report.flags if f.trainee == trainee})
+    if sources:
+        relations.append(("copied_from", sources))
+    copiers = sorted({f.trainee for f in report.flags if f.other == trainee})
+    if copiers:
+        relations.append(("copied_by", copiers))
+    return relations

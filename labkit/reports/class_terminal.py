@@ -17,7 +17,7 @@ from labkit.competencies import competency_title
 from labkit.grading.languages import pick_text
 from labkit.grading.results import Status, Verdict
 from labkit.reports.class_labels import given_text, human_percent, human_points, label, printable
-from labkit.reports.class_stats import class_stats, competency_order, verdicts_by_question
+from labkit.reports.class_stats import class_stats, competency_order, copy_relations, verdicts_by_question
 
 STATUS_STYLES: dict[Status, str] = {
     "correct": "green",
@@ -25,9 +25,11 @@ STATUS_STYLES: dict[Status, str] = {
     "wrong": "red",
     "unanswered": "dim",
 }
+#: Column heads of the per-question counts (a legend under the table names them in the report's language).
+STATUS_SYMBOLS: dict[Status, str] = {"correct": "✓", "partial": "½", "wrong": "✗", "unanswered": "–"}
 SHEET_STYLES = {"graded": "", "malformed": "red", "missing": "dim"}
 STRENGTH_STYLES = {"strong": "bold red", "moderate": "yellow", "weak": "dim"}
-BAR_WIDTH = 20
+BAR_WIDTH = 10
 
 
 def class_table(report: ClassReport, lang: str = "en") -> Group:
@@ -72,26 +74,33 @@ def class_table(report: ClassReport, lang: str = "en") -> Group:
     parts.append(table)
 
     if stats.questions:
+        # One line per question, narrow enough for an 80-column terminal: the counts under symbols
+        # (explained below the table), the prompt cut to the width left rather than folded.
         questions = Table(title=label("difficulty", lang), title_justify="left", expand=False)
-        questions.add_column(label("question", lang), overflow="fold")
-        questions.add_column(label("type", lang))
-        questions.add_column(label("max_points", lang), justify="right")
+        questions.add_column(label("question", lang), no_wrap=True, min_width=4)
+        questions.add_column("", overflow="ellipsis", max_width=40)  # shrinks; each cell stays one line
+        questions.add_column(label("max_points", lang), justify="right", no_wrap=True, min_width=4)
         for status in STATUS_STYLES:
-            questions.add_column(Text(label(status, lang), style=STATUS_STYLES[status]), justify="right")
-        questions.add_column(label("earned", lang), no_wrap=True)
+            questions.add_column(Text(STATUS_SYMBOLS[status], style=STATUS_STYLES[status]), justify="right",
+                                 no_wrap=True, min_width=3)  # fmt: skip
+        questions.add_column(label("earned", lang), no_wrap=True, min_width=BAR_WIDTH + 8)
         for info, qstats in zip(report.questions, stats.questions, strict=True):
-            cell = Text(printable(info.id, 80), style="bold")
             prompt = " ".join(pick_text(info.prompt, lang).split())
-            if prompt:
-                cell.append("\n" + printable(prompt, 200), style="dim")
             questions.add_row(
-                cell,
-                Text(printable(info.type, 40)),
+                Text(printable(info.id, 40), style="bold"),
+                Text(printable(prompt, 200), style="dim", no_wrap=True, overflow="ellipsis"),
                 Text(human_points(info.max_points, lang)),
                 *(Text(str(qstats.counts[status])) for status in STATUS_STYLES),
                 _bar(qstats.mean_share, lang),
             )
         parts.append(questions)
+        legend = Text()
+        for status in STATUS_STYLES:
+            if legend:
+                legend.append("  ")
+            legend.append(STATUS_SYMBOLS[status], style=STATUS_STYLES[status])
+            legend.append(f" {label(status, lang)}", style="dim")
+        parts.append(legend)
 
     if report.flags:
         flags = Table(title=label("collusion", lang), title_justify="left", expand=False)
@@ -229,11 +238,8 @@ def _flags(report: ClassReport, outcome: TraineeOutcome, flagged: frozenset[str]
         cell.append(text, style=style)
 
     if outcome.trainee in flagged:
-        others = sorted(
-            {f.other for f in report.flags if f.trainee == outcome.trainee}
-            | {f.trainee for f in report.flags if f.other == outcome.trainee}
-        )
-        add(f"{label('collusion_flag', lang)}: {', '.join(printable(o, 40) for o in others)}", "bold red")
+        for word, others in copy_relations(report, outcome.trainee):
+            add(f"{label(word, lang).rstrip(':')}: {', '.join(printable(o, 40) for o in others)}", "bold red")
     if outcome.review:
         add(f"{label('review', lang)} {len(outcome.review)}", "magenta")
     if outcome.hints_used:

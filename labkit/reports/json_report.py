@@ -28,6 +28,8 @@ def grade_result_to_dict(result: GradeResult, lang: str = "en") -> dict[str, Any
         "percentage": result.percentage,
         "counts": {status: result.count(status) for status in STATUSES},
         "questions": [_verdict_to_dict(v, lang) for v in result.verdicts],
+        # Added later (fields are only ever added): how a sheet that is not valid YAML was read.
+        "sheet_note": result.note,
     }
 
 

@@ -42,6 +42,8 @@ def grade_table(result: GradeResult, lang: str = "en") -> Group:
         f" ({result.percentage:.1f}%)",
         style="bold",
     )
+    if result.note:
+        return Group(Text(f"{result.sheet}: {result.note}", style="yellow"), table, total)
     return Group(table, total)
 
 

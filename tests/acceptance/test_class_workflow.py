@@ -47,7 +47,7 @@ from labkit.key import AnswerKey
 from labkit.seeding import trainee_seed
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SECRET = bytes.fromhex("3b9f0e1c7d2a4b6859e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f")
+SECRET = bytes.fromhex("3b9f0e1c7d2a4b6859e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6")
 IDS = [f"KZ-{n:04d}" for n in range(101, 131)]
 NAMES = ["Асель Нурланова", "Bob Smith", "Ерлан Қасымов", "Дмитрий Волков", "Aigerim Sadykova"]
 HONEST = [*IDS[0:15], IDS[29]]
@@ -191,9 +191,13 @@ def _same(a: object, b: object) -> bool:
     return str(a).casefold() == str(b).casefold()
 
 
-def fill(blank: str, answers: dict[str, str]) -> str:
+#: Writes the note of q9 after the colon as on a paper form, unquoted: not YAML ("Halyk online: ...").
+AS_A_FORM = IDS[3]
+
+
+def fill(blank: str, answers: dict[str, str], form: bool = False) -> str:
     for qid, value in answers.items():
-        quoted = "'" + value.replace("'", "''") + "'"
+        quoted = value if form and qid == "q9" else "'" + value.replace("'", "''") + "'"
         blank, count = re.subn(rf"(?m)^{qid}:$", lambda _m, qid=qid, quoted=quoted: f"{qid}: {quoted}", blank)
         assert count == 1, qid
     return blank
@@ -206,7 +210,8 @@ def handed_in(built: Path, keys: dict[str, AnswerKey], tmp_path_factory: pytest.
     folder = tmp_path_factory.mktemp("submissions")
     for tid, sheet in plan(keys).items():
         owner = WHOLE_SHEET[1] if tid == WHOLE_SHEET[0] else tid
-        text = fill((layout.case(owner) / "answers.yaml").read_text(encoding="utf-8"), sheet.answers)
+        blank = (layout.case(owner) / "answers.yaml").read_text(encoding="utf-8")
+        text = fill(blank, sheet.answers, form=tid == AS_A_FORM)
         path = folder / tid / "answers.yaml" if tid == IDS[29] else folder / f"{tid}.yaml"
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -284,7 +289,9 @@ def test_grading_prints_the_class_table(
     assert (code, err) == (0, "")
     for tid in IDS:
         assert tid in out
-    assert "malformed" in out and "missing" in out and "KZ-0999.yaml" in out
+    assert "Unreadable: 4" in out and "Missing: 1" in out and "KZ-0999.yaml" in out
+    for tid in MALFORMED:  # the unreadable sheets' table names each with its problem
+        assert re.search(rf"(?m)^│ {tid} .*│ {tid}\.ya?ml:", out), tid
 
 
 def test_the_table_is_the_expected_one(graded: dict[str, Any], keys: dict[str, AnswerKey]) -> None:
@@ -297,6 +304,10 @@ def test_the_table_is_the_expected_one(graded: dict[str, Any], keys: dict[str, A
         got = Expected(row["status"], row["score"], row["percentage"], row["passed"])
         assert got == want, tid
     assert rows[LATE]["late_days"] == 2 and all(rows[t]["late_days"] == 0 for t in IDS if t != LATE)
+    # The sheet filled in as a form (a colon inside the unquoted note) is graded, with a note saying how.
+    assert ": " in keys[AS_A_FORM].question("q9").answer
+    assert rows[AS_A_FORM]["sheet_note"].startswith("not valid YAML (line ")
+    assert [t for t in IDS if rows[t]["sheet_note"]] == [AS_A_FORM]
     # The half-right datetime says why it is half right.
     verdicts = {v["question"]: v for v in rows[WRONG[0]]["verdicts"]}
     assert verdicts["q5"]["points"] == keys[WRONG[0]].question("q5").points / 2
@@ -329,7 +340,7 @@ def test_malformed_sheets_are_reported_as_such(graded: dict[str, Any]) -> None:
     assert rows[bad_yaml]["problem"].startswith(f"{bad_yaml}.yaml:2:")
     assert rows[binary]["problem"].startswith(f"{binary}.yaml:") and "UTF-8" in rows[binary]["problem"]
     assert rows[unknown]["problem"].startswith(f"{unknown}.yaml:") and "q99" in rows[unknown]["problem"]
-    assert rows[huge]["problem"].startswith(f"{huge}.yml:") and "MiB" in rows[huge]["problem"]
+    assert rows[huge]["problem"].startswith(f"{huge}.yml:") and "larger than" in rows[huge]["problem"]
     for tid in MALFORMED:
         assert "\n" not in rows[tid]["problem"] and "Traceback" not in rows[tid]["problem"]
     assert rows[MISSING]["status"] == "missing" and rows[MISSING]["problem"] is None

@@ -35,6 +35,35 @@ def test_values_stay_as_typed() -> None:
     assert [a.line for a in sheet.answers.values()][:3] == [2, 3, 4]
 
 
+def test_a_sheet_filled_in_as_a_form_is_read_line_by_line() -> None:
+    """Not YAML, but every line is 'id: answer': a right answer must not cost the trainee the practical."""
+    text = (
+        "# labkit answer sheet\n# case: 1e8302ae57\n"
+        "q1: 46D85C29327826B57E8ED57BBECFAAF5\n"
+        'q3: "E:\\Бухгалтерия\\платежи_2229.xlsx"\n'  # an unknown escape to YAML
+        "q9: Halyk online: g.qasymova / Tiger2000$\n"  # 'mapping values are not allowed here'
+        "q10:\n"
+        "q11:\n  - 10.0.0.7\n  - '10.0.0.9'\n"
+        "q12: [a.example, b.example]\n"
+        "q13: 'it''s: fine'\n"
+    )
+    sheet = parse_answer_sheet(text.encode(), file="answers.yaml")
+    assert {qid: (a.value, a.line) for qid, a in sheet.answers.items()} == {
+        "q1": ("46D85C29327826B57E8ED57BBECFAAF5", 3),
+        "q3": ("E:\\Бухгалтерия\\платежи_2229.xlsx", 4),
+        "q9": ("Halyk online: g.qasymova / Tiger2000$", 5),
+        "q10": (None, 6),
+        "q11": (("10.0.0.7", "10.0.0.9"), 7),
+        "q12": (("a.example", "b.example"), 10),
+        "q13": ("it's: fine", 11),
+    }
+    assert sheet.note == "not valid YAML (line 4: found unknown escape character 'Б'); read line by line"
+    assert parse_answer_sheet(b"q1: x\n").note is None
+    twice = r"s\.yaml:2: question 'q1' is answered twice \(lines 1 and 2\)"
+    with pytest.raises(AnswerSheetError, match=twice):
+        parse_answer_sheet(b"q1: a: b\nq1: c\n", file="s.yaml")
+
+
 def test_bom_crlf_and_utf16_are_read() -> None:
     assert parse_answer_sheet("\ufeffq1: x\r\nq2: y\r\n".encode()).answers["q2"].line == 2
     assert parse_answer_sheet("q1: Алматы\n".encode("utf-16")).answers["q1"].value == "Алматы"
@@ -71,8 +100,9 @@ HOSTILE: list[tuple[str, bytes, str, str]] = [
     ("empty file", b"", ":1:", "has no answers"),
     ("only comments", b"# q1: ?\n", ":1:", "has no answers"),
     ("two documents", b"q1: a\n---\nq2: b\n", ":2:1:", "more than one YAML document"),
-    ("colon in answer", b"q1: note: x\n", ":1:9:", "put the answer in quotes"),
-    ("unclosed quote", b"q1: ok\nq2: 'abc\nq3: d\n", ":2:5:", "quote is not closed"),
+    # Neither YAML nor lines of 'id: answer' (a line of prose): the YAML error stands.
+    ("colon in answer", b"q1: note: x\nsee my report\n", ":1:9:", "put the answer in quotes"),
+    ("unclosed quote", b"q1: ok\nq2: 'abc\nmy notes\n", ":2:5:", "quote is not closed"),
     ("mapping answer", b"q1:\n  a: b\n", ":2:3:", "cannot contain 'name: value' pairs"),
     ("too many answers", "".join(f"q{i}: x\n" for i in range(5000)).encode(), ":2001:", "more than 2000"),
     ("huge list", b"q1: [" + b"a," * 300_000 + b"]\n", ":1:", "more than 1000 values"),

@@ -29,7 +29,8 @@ def test_class_table_shows_summary_rows_difficulty_flags_and_broken_sheets() -> 
             rows.setdefault(line.split("│")[1].strip(), line)
     assert len(rows) == 12
     assert "5.85/11" in rows["t10"] and "53.2%" in rows["t10"] and "fail" in rows["t10"]
-    assert "late 1 d" in rows["t10"] and "collusion: t09" in rows["t10"]
+    assert "late 1 d" in rows["t10"] and "answers found on the sheet of: t09" in rows["t10"]
+    assert "possibly copied from: t10" in rows["t09"]
     assert "hints 1" in rows["t09"] and "review 1" in rows["t09"]
     assert "unreadable" in rows["t06"] and "missing" in rows["t08"]
     # Difficulty: q6 (the rubric) is the hardest, 47.2 % of its points earned.

@@ -62,7 +62,7 @@ def test_json_schema_is_stable() -> None:
     assert data == grade_result_to_dict(RESULT, "en")
     assert list(data) == [
         "format", "kind", "scenario", "sheet", "lang",
-        "total", "max_points", "percentage", "counts", "questions",
+        "total", "max_points", "percentage", "counts", "questions", "sheet_note",
     ]  # fmt: skip
     assert (data["format"], data["total"], data["max_points"], data["percentage"]) == (1, 3.0, 6.0, 50.0)
     assert data["counts"] == {"correct": 1, "partial": 1, "wrong": 1, "unanswered": 1}
