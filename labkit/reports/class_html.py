@@ -207,6 +207,7 @@ def _trainee_context(
                 "status": verdict.status,
                 "status_label": words[verdict.status],
                 "review": verdict.review,
+                "hint": info.id in outcome.hints_used,
                 "points": f"{human_points(verdict.points, lang)} / {human_points(verdict.max_points, lang)}",
                 "given": printable(given_text(verdict.given), 400),
                 "reason": printable(verdict.reason, 400),

@@ -195,6 +195,8 @@ def trainee_table(report: ClassReport, trainee: str, lang: str = "en") -> Group:
         status = Text(label(verdict.status, lang), style=STATUS_STYLES[verdict.status])
         if verdict.review:
             status.append(f"\n{label('for_review', lang)}", style="magenta")
+        if info.id in outcome.hints_used:
+            status.append(f"\n{label('hint_taken', lang)}", style="cyan")
         table.add_row(
             cell,
             status,

@@ -118,7 +118,7 @@ TEMPLATE = """<!DOCTYPE html>
       <td><span class="id">{{ row.id }}</span>{% if row.prompt %}<div class="prompt">{{ row.prompt }}</div>{% endif %}</td>
       <td><span class="badge b-{{ row.status }}">{{ row.status_label }}</span>
         {% if row.review %}<br><span class="badge b-review">{{ L.for_review }}</span>{% endif %}</td>
-      <td class="num">{{ row.points }}</td>
+      <td class="num">{{ row.points }}{% if row.hint %}<div class="prompt">{{ L.hint_taken }}</div>{% endif %}</td>
       <td class="mono">{{ row.given }}</td>
       <td><span class="text">{{ row.reason }}</span>
         {% if row.feedback %}<div class="feedback">{{ L.feedback }}: {{ row.feedback }}</div>{% endif %}</td>

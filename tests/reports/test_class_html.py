@@ -127,3 +127,9 @@ def test_headless_chromium_renders_the_page_with_the_class_numbers(tmp_path: Pat
                          timeout=90, text=True).stdout  # fmt: skip
     assert stat(dom, "trainees") == "12" and stat(dom, "passed") == "6/12" and stat(dom, "mean") == "68.5%"
     assert dom.count('<tr data-trainee="') == 12
+
+
+def test_the_trainee_page_marks_the_hinted_question() -> None:
+    page = class_report_to_html(fx.make_report(), "en", trainee="t09")
+    assert "hint taken: its cost is in the total" in page
+    assert "hint taken" not in class_report_to_html(fx.make_report(), "en", trainee="t01")

@@ -81,3 +81,13 @@ def test_trainee_table_of_an_unreadable_sheet_says_why() -> None:
 def test_an_empty_class_renders() -> None:
     text = render(class_table(make_report(outcomes=(), flags=(), unmatched=()), "en"))
     assert "Trainees: 0" in text and "Mean: —" in text
+
+
+def test_a_question_whose_hint_was_taken_says_so() -> None:
+    """The row shows full points for a right answer; the note explains why the total is lower."""
+    report = make_report()
+    (hinted,) = report.outcome("t09").hints_used
+    text = render(trainee_table(report, "t09", "en"))
+    assert "hint taken: its cost is in the total" in text
+    assert "hint taken" not in render(trainee_table(report, "t01", "en"))
+    assert hinted in text
