@@ -14,14 +14,12 @@ something wrong, or an item given twice; as in a set, extras cost ``penalty``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from itertools import product
 from typing import Any
 
 from labkit.grading.answer_type import AnswerType
 from labkit.grading.answer_types.set_answer import (
     ItemsAnswerMixin,
-    ItemsOptions,
     best_assignment,
     count_text,
     plural,
@@ -55,16 +53,6 @@ class ListAnswer(ItemsAnswerMixin, AnswerType):
     """Items in order: the longest right-ordered run earns its share; extras cost ``penalty``."""
 
     name = "list"
-    Options = ItemsOptions
-    options: ItemsOptions
-    takes_list = True
-
-    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
-        super().__init__(options)
-        self._build_item_type()
-
-    def expect(self, answer: Any) -> tuple[Any, ...]:
-        return self.expect_items(answer)
 
     def check(self, expected: tuple[Any, ...], given: str | tuple[str, ...]) -> Check:  # type: ignore[override]
         items = split_items(given)

@@ -179,15 +179,18 @@ class ItemsAnswerMixin:
     A mixin rather than an AnswerType subclass, so that only named types are AnswerTypes.
     """
 
+    Options = ItemsOptions
     options: ItemsOptions
     item_type: AnswerType
+    takes_list = True
 
-    def _build_item_type(self) -> None:
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        super().__init__(options)  # type: ignore[call-arg]  # AnswerType's, next in the MRO
         item_type = get_answer_type(self.options.item)
         assert item_type is not None  # the options validator checked it
         self.item_type = item_type(self.options.item_options)
 
-    def expect_items(self, answer: Any) -> tuple[Any, ...]:
+    def expect(self, answer: Any) -> tuple[Any, ...]:
         if not isinstance(answer, list | tuple) or not answer:
             raise ValueError("the answer must be a non-empty list of items")
         if len(answer) > MAX_ITEMS:
@@ -259,16 +262,6 @@ class SetAnswer(ItemsAnswerMixin, AnswerType):
     """Items in any order: a share per item found, a penalty per wrong extra, never below zero."""
 
     name = "set"
-    Options = ItemsOptions
-    options: ItemsOptions
-    takes_list = True
-
-    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
-        super().__init__(options)
-        self._build_item_type()
-
-    def expect(self, answer: Any) -> tuple[Any, ...]:
-        return self.expect_items(answer)
 
     def _distinct(self, items: tuple[str, ...]) -> tuple[list[str], int]:
         """The items without repeats (same canonical form, or same text), and how many repeats there were."""
