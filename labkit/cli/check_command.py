@@ -18,7 +18,8 @@ def check(case_dir: Path, question: str, answer: str) -> int:
     Only exactly right answers match; answers within a tolerance or partly right
     are judged at grading. Exam cases carry no self-check.
 
-    Exit status: 0 matches, 1 does not match exactly or cannot be self-checked, 2 bad input.
+    Exit status: 0 matches; 1 does not match exactly, cannot be read (the reason is printed) or
+    cannot be self-checked; 2 bad input.
     """
     from labkit.grading.selfcheck import check_sealed, load_seal
 

@@ -99,6 +99,15 @@ class AnswerType(ABC):
         """
         return None
 
+    def read_problem(self, given: str | tuple[str, ...]) -> str | None:
+        """Why this type cannot read ``given`` at all ("not a date and time..."), or None.
+
+        The practice self-check says this instead of "does not match exactly", so a
+        trainee can tell a typo in the form from a wrong answer. Types that do not
+        say return None (the default).
+        """
+        return None
+
     def has_tolerance(self) -> bool:
         """True when answers other than the :meth:`seal_forms` earn full credit (a tolerance is set).
 

@@ -10,7 +10,9 @@ of the canonical forms of every exactly right answer::
 ``labkit check`` reads the trainee's answer with the same answer type, hashes
 its canonical form with the question's salt and compares. Only "exactly right"
 is decided here; answers within a tolerance or partly right are judged at
-grading, so the check says "does not match exactly" rather than "wrong".
+grading, so the check says "does not match exactly" rather than "wrong". An
+answer the type cannot read at all ("garbage" for a time) is told apart: the
+check gives the type's own reason, the one grading would give.
 
 What the seal protects and what it cannot
 -----------------------------------------
@@ -47,6 +49,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from labkit.bounded_read import ReadProblem, read_bounded
 from labkit.casefile.manifest import MANIFEST_NAME
 from labkit.errors import UsageError
+from labkit.grading.answer_type import AnswerType
 from labkit.grading.key_questions import PreparedQuestion, prepare_key
 from labkit.grading.registry import get_answer_type
 from labkit.key import AnswerKey
@@ -62,12 +65,15 @@ MAX_SEAL_BYTES = 4 * 1024 * 1024
 MAX_ITERATIONS = 10_000_000
 SALT_BYTES = 16
 
-Outcome = Literal["matches", "no_match", "not_checkable"]
+Outcome = Literal["matches", "no_match", "unreadable", "not_checkable"]
 MESSAGES: dict[Outcome, str] = {
     "matches": "matches",
     "no_match": "does not match exactly (answers within a tolerance or partly right are judged at grading)",
+    "unreadable": "cannot read this answer",
     "not_checkable": "this question cannot be self-checked",
 }
+#: A type's reason is short; anything longer is cut so one line stays one line.
+MAX_DETAIL_CHARS = 200
 
 
 class SealedQuestion(BaseModel):
@@ -111,6 +117,8 @@ class SelfCheckResult:
 
     question: str
     outcome: Outcome
+    #: Why an ``unreadable`` answer cannot be read, in the answer type's words.
+    detail: str | None = None
 
     @property
     def matches(self) -> bool:
@@ -118,7 +126,7 @@ class SelfCheckResult:
 
     @property
     def message(self) -> str:
-        return MESSAGES[self.outcome]
+        return f"{MESSAGES[self.outcome]}: {self.detail}" if self.detail else MESSAGES[self.outcome]
 
 
 class SelfCheckError(UsageError):
@@ -229,6 +237,9 @@ def _validated(data: object, where: str, again: str) -> Seal:
 def check_sealed(seal: dict[str, Any], question_id: str, answer: str | tuple[str, ...]) -> SelfCheckResult:
     """Whether ``answer`` is exactly right for ``question_id`` of the sealed case.
 
+    ``unreadable`` (with the type's reason in ``detail``) when the type cannot read the
+    answer at all; ``no_match`` when it can but the answer is not exactly right.
+
     Raises:
         SelfCheckError: the seal is malformed, no such question, or the answer is empty.
     """
@@ -245,6 +256,9 @@ def check_sealed(seal: dict[str, Any], question_id: str, answer: str | tuple[str
         reader = answer_type(question.options or {})
     except (ValidationError, ValueError, TypeError):
         return SelfCheckResult(question.id, "not_checkable")
+    problem = read_problem(reader, answer)
+    if problem is not None:
+        return SelfCheckResult(question.id, "unreadable", problem)
     form = reader.seal_form(answer)
     if form is None:
         return SelfCheckResult(question.id, "no_match")
@@ -253,6 +267,18 @@ def check_sealed(seal: dict[str, Any], question_id: str, answer: str | tuple[str
     for stored in question.digests:  # every digest compared, in constant time
         found |= hmac.compare_digest(digest, stored)
     return SelfCheckResult(question.id, "matches" if found else "no_match")
+
+
+def read_problem(reader: AnswerType, answer: str | tuple[str, ...]) -> str | None:
+    """Why ``reader`` cannot read ``answer`` at all (its type's ``read_problem``), as one printable line.
+
+    One line, without control characters: it is printed in the trainee's terminal.
+    """
+    problem = reader.read_problem(answer)
+    if not problem or not problem.strip():
+        return None
+    line = "".join(char if char.isprintable() else "?" for char in " ".join(problem.split()))
+    return line if len(line) <= MAX_DETAIL_CHARS else line[: MAX_DETAIL_CHARS - 1] + "…"
 
 
 def _find(sealed: Seal, question_id: str) -> SealedQuestion:

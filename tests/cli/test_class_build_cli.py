@@ -114,6 +114,8 @@ def practice_case(tmp_path: Path) -> Path:
             {"id": "q2", "type": "text", "answer": "16F8-262B", "points": 1, "medium": "disk"},
             {"id": "q8", "type": "path", "answer": "/Фото/IMG_1322.JPG", "points": 1, "medium": "disk"},
             {"id": "q11", "type": "text", "answer": "-1", "points": 1, "medium": "disk"},
+            {"id": "q5", "type": "datetime", "answer": "2026-01-21T13:47:22.73+05:00", "points": 1,
+             "medium": "disk", "options": {"tolerance_seconds": 2}},
         ]}
     )  # fmt: skip
     case = tmp_path / "case"
@@ -134,6 +136,9 @@ def practice_case(tmp_path: Path) -> Path:
         (["q8", "/Фото/IMG_1323.JPG"], 1, "q8: does not match exactly (answers within a tolerance or partly "
          "right are judged at grading)"),
         (["q11", "--", "-1"], 1, "q11: this question cannot be self-checked"),
+        (["q5", "2026-01-21 13:47:22"], 0, "q5: matches"),  # what istat shows, within the tolerance
+        (["q5", "garbage"], 1, "q5: cannot read this answer: not a date and time (write e.g. 2026-03-14 "
+         "10:03:12)"),
     ],
 )  # fmt: skip
 def test_check_a_practice_answer(

@@ -15,6 +15,7 @@ from labkit.grading.answer_type import AnswerOptions, AnswerType
 from labkit.grading.results import Check
 from labkit.grading.selfcheck import (
     ITERATIONS,
+    MAX_DETAIL_CHARS,
     SELFCHECK_FILE,
     SelfCheckError,
     check_sealed,
@@ -242,3 +243,99 @@ def test_load_seal_from_a_case_folder(tmp_path: Path, seal: dict[str, Any]) -> N
         load_seal(case)
     with pytest.raises(SelfCheckError, match="not a folder"):
         load_seal(tmp_path / "missing")
+
+
+class ReaderProbeAnswer(ProbeAnswer):
+    """A probe whose ``read_problem`` says too much on purpose: control characters, long text."""
+
+    def read_problem(self, given: str | tuple[str, ...]) -> str | None:
+        if given == "noisy":
+            return "bad\x1b[31m input\nsecond line " + "x" * 500
+        return None
+
+
+DATETIME_KEY = AnswerKey.model_validate(
+    {"scenario": "usb-fraud", "seed": 5, "case_id": "1e453a042f", "questions": [
+        {"id": "q10", "type": "datetime", "answer": "2026-01-21T13:47:22.73+05:00", "points": 1,
+         "medium": "disk", "options": {"tolerance_seconds": 2}},
+        {"id": "q11", "type": "datetime", "answer": "2026-02-03T10:00:00+05:00", "points": 1,
+         "medium": "disk", "options": {"timezone": "Asia/Almaty"}},
+        {"id": "q12", "type": "zz_reader", "answer": "Kingston", "points": 1, "medium": "disk"},
+    ]}
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def datetime_seal(probe_types: None) -> Iterator[dict[str, Any]]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ReaderProbeAnswer, "name", "zz_reader", raising=False)
+        patch.setitem(registry._ANSWER_TYPES, "zz_reader", ReaderProbeAnswer)
+        yield seal_key(DATETIME_KEY, selfcheck_secret(SECRET, "KZ-0142"), iterations=FAST)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "2026-01-21 13:47:22",  # what istat shows without the fraction: full credit at grading
+        "2026-01-21 13:47:22.73",
+        "2026-01-21 13:47:24",
+        "21.01.2026 13:47:21",
+        "2026-01-21 08:47:23 UTC",
+        "1768985242000",
+    ],
+)
+def test_whole_seconds_within_a_tolerance_match(datetime_seal: dict[str, Any], answer: str) -> None:
+    assert check_sealed(datetime_seal, "q10", answer).matches
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "2026-01-21 13:47:25",
+        "2026-01-21 13:47:22.5",  # within the tolerance but not a whole second: judged at grading
+        "2026-01-21 13:47",  # right to the minute only
+        "2026-01-21 08:47:22",  # UTC written without saying so
+    ],
+)
+def test_other_times_do_not_match(datetime_seal: dict[str, Any], answer: str) -> None:
+    assert check_sealed(datetime_seal, "q10", answer).outcome == "no_match"
+
+
+def test_a_tolerance_question_keeps_its_digests_few(datetime_seal: dict[str, Any]) -> None:
+    q10, q11, _ = datetime_seal["questions"]
+    assert (
+        q10["checkable"] and len(q10["digests"]) == 10
+    )  # 5 whole or exact seconds, as instant and wall clock
+    assert q11["checkable"] and len(q11["digests"]) == 1
+    assert q10["options"] == {"tolerance_seconds": 2.0, "timezone": None, "require_seconds": False}
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "message"),
+    [
+        ("q10", "garbage", "cannot read this answer: not a date and time (write e.g. 2026-03-14 10:03:12)"),
+        ("q10", "2026-01-21", "cannot read this answer: give the time of day as well as the date"),
+        ("q10", ("2026-01-21 13:47:22", "x"), "cannot read this answer: give one value, not a list of 2"),
+        ("q11", "03/02/2026 10:00:00", "cannot read this answer: the date may be 3 February or 2 March 2026; "
+         "write it year first (YYYY-MM-DD) to self-check"),
+    ],
+)  # fmt: skip
+def test_an_unreadable_answer_gets_the_types_reason(
+    datetime_seal: dict[str, Any], question: str, answer: str | tuple[str, ...], message: str
+) -> None:
+    result = check_sealed(datetime_seal, question, answer)
+    assert (result.outcome, result.matches, result.message) == ("unreadable", False, message)
+    assert result.detail == message.removeprefix("cannot read this answer: ")
+
+
+def test_a_date_settled_by_its_weekday_matches(datetime_seal: dict[str, Any]) -> None:
+    assert check_sealed(datetime_seal, "q11", "Tue 03/02/2026 10:00:00").matches
+    assert check_sealed(datetime_seal, "q11", "2026-02-03 05:00:00 UTC").matches
+
+
+def test_a_types_reason_is_one_bounded_printable_line(datetime_seal: dict[str, Any]) -> None:
+    assert check_sealed(datetime_seal, "q12", "KINGSTON").matches
+    noisy = check_sealed(datetime_seal, "q12", "noisy")
+    assert noisy.outcome == "unreadable" and noisy.detail is not None
+    assert noisy.detail.startswith("bad?[31m input second line xxx") and noisy.detail.endswith("…")
+    assert len(noisy.detail) == MAX_DETAIL_CHARS and noisy.detail.isprintable()
