@@ -39,6 +39,8 @@ def test_interrupted_generation_leaves_whole_output_or_nothing(signum: int, tmp_
     assert leftovers == [], leftovers
     if process.returncode == 0:  # finished before the signal: then it must be whole
         assert (out / "key.json").is_file() and (out / "case" / "MANIFEST.sha256").is_file()
+    elif process.returncode == -signum:  # on a loaded machine, still importing: no handler yet, no output
+        assert not out.exists()
     else:
         assert process.returncode == 130, err
         assert not out.exists()
