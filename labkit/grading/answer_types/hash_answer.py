@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import Field
@@ -15,6 +16,10 @@ DIGEST_LENGTHS: dict[str, int] = {"md5": 32, "sha1": 40, "sha256": 64, "sha512":
 DISPLAY_NAMES: dict[str, str] = {"md5": "MD5", "sha1": "SHA-1", "sha256": "SHA-256", "sha512": "SHA-512"}
 _ALGORITHM_BY_LENGTH = {length: algorithm for algorithm, length in DIGEST_LENGTHS.items()}
 _HEX_DIGITS = frozenset("0123456789abcdef")
+#: A run of hex digits, possibly grouped by ':' or '-' ("AB:CD:..."); linear, no backtracking.
+_HEX_RUN = re.compile(r"[0-9A-Fa-f]+(?:[:\-][0-9A-Fa-f]+)*")
+#: Longer answers are not searched for a digest in a sentence (a pasted file, not an answer).
+MAX_SENTENCE_CHARS = 4096
 
 
 class HashOptions(AnswerOptions):
@@ -34,20 +39,35 @@ def _is_hex(text: str) -> bool:
 
 
 def _digest_in(text: str) -> str | None:
-    """The digest in an answer: the whole of it, or the hex word of a pasted tool line.
+    """The digest in an answer: the whole of it, the hex word of a pasted tool line, or the one digest
+    of a sentence; None when there is none, or more than one different digest.
 
     ``sha256sum`` prints ``<digest>  <file>`` and BSD tools ``SHA256 (<file>) = <digest>``;
-    trainees paste both, so the first or last word is tried when the whole is not hex.
+    trainees paste both, and some answer in a sentence ("<md5>, and the media matches").
     """
+    found = _digests_in(text)
+    return found[0] if len(found) == 1 else None
+
+
+def _digests_in(text: str) -> list[str]:
+    """Every different digest-length hex run of ``text`` (the whole answer when it is one)."""
     whole = normalise_digest(text)
     if _is_hex(whole):
-        return whole
-    words = text.split()
+        return [whole]
+    runs: list[str] = []
+    if len(text) <= MAX_SENTENCE_CHARS:
+        for run in _HEX_RUN.findall(text):
+            candidate = normalise_digest(run)
+            if len(candidate) in _ALGORITHM_BY_LENGTH and candidate not in runs:
+                runs.append(candidate)
+        if runs:
+            return runs
+    words = text.split()  # a long pasted tool line: its first or last word
     for word in (words[0], words[-1]) if len(words) > 1 else ():
         candidate = normalise_digest(word)
         if len(candidate) in _ALGORITHM_BY_LENGTH and _is_hex(candidate):
-            return candidate
-    return None
+            return [candidate]
+    return []
 
 
 class HashAnswer(AnswerType):
@@ -71,7 +91,10 @@ class HashAnswer(AnswerType):
 
     def check(self, expected: tuple[str, str], given: str) -> Check:
         digest, algorithm = expected
-        candidate = _digest_in(given)
+        found = _digests_in(given)
+        if len(found) > 1:
+            return Check.wrong(f"{len(found)} different digests given; give one")
+        candidate = found[0] if found else None
         if candidate is None:
             return Check.wrong("not a hexadecimal digest")
         if len(candidate) != len(digest):

@@ -20,8 +20,25 @@ class TextOptions(AnswerOptions):
     )
 
 
+#: Quotation marks a trainee may put around a quoted answer ("Quote the note exactly."): ASCII,
+#: Russian/Kazakh «ёлочки» and „лапки“, English curly quotes.
+_QUOTE_PAIRS = {'"': '"', "'": "'", "«": "»", "„": "“", "“": "”", "‘": "’"}
+
+
+def unquoted(text: str) -> str:
+    """``text`` without one pair of matching quotation marks around all of it."""
+    stripped = text.strip()
+    if len(stripped) >= 2 and _QUOTE_PAIRS.get(stripped[0]) == stripped[-1]:
+        return stripped[1:-1]
+    return text
+
+
 class TextAnswer(AnswerType):
-    """Equal after NFKC, casefolding and whitespace collapsing, or equal to an alternative."""
+    """Equal after NFKC, casefolding and whitespace collapsing, or equal to an alternative.
+
+    Quotation marks around the whole answer are not part of it, on either side: a
+    trainee asked to quote a note exactly may well write it in quotes.
+    """
 
     name = "text"
     Options = TextOptions
@@ -31,10 +48,13 @@ class TextAnswer(AnswerType):
         if not isinstance(answer, str) or not answer.strip():
             raise ValueError("a text answer must be a non-empty string")
         accepted = [answer, *self.options.alternatives]
-        return frozenset(fold_text(a, case_sensitive=self.options.case_sensitive) for a in accepted)
+        return frozenset(self._form(a) for a in accepted)
+
+    def _form(self, text: str) -> str:
+        return fold_text(unquoted(text), case_sensitive=self.options.case_sensitive)
 
     def check(self, expected: frozenset[str], given: str) -> Check:
-        if fold_text(given, case_sensitive=self.options.case_sensitive) in expected:
+        if self._form(given) in expected:
             return Check.accepted()
         return Check.wrong()
 
@@ -44,5 +64,4 @@ class TextAnswer(AnswerType):
     def seal_form(self, given: str | tuple[str, ...]) -> str | None:
         if isinstance(given, tuple):
             given = given[0] if len(given) == 1 else ""
-        folded = fold_text(given, case_sensitive=self.options.case_sensitive)
-        return folded or None
+        return self._form(given) or None

@@ -72,3 +72,22 @@ def test_seal_forms_match_exactly_right_answers_only() -> None:
         exact = answer_type.check_given(expected, given) == Check.accepted()
         assert public.seal_form(given) == answer_type.seal_form(given)
         assert (public.seal_form(given) in forms) is exact, given
+
+
+@pytest.mark.parametrize(
+    "given",
+    [f"{MD5}, yes the media matches", f"MD5: {MD5.upper()} (matches)", f"{MD5}; совпадает",
+     f"stored {':'.join(MD5[i:i + 2] for i in range(0, 32, 2))} - verified"],
+)  # fmt: skip
+def test_the_one_digest_of_a_sentence_is_the_answer(given: str) -> None:
+    assert judge(given, answer=MD5) == "accepted"
+    answer_type = HashAnswer()
+    assert answer_type.seal_form(given) in answer_type.seal_forms(answer_type.expect(MD5))
+
+
+def test_two_digests_or_a_pasted_file_are_not_searched() -> None:
+    other = MD5[:-1] + ("0" if MD5[-1] != "0" else "1")
+    assert judge(f"{MD5} or {other}", answer=MD5) == "wrong: 2 different digests given; give one"
+    assert judge(f"{MD5} ({MD5.upper()})", answer=MD5) == "accepted"  # the same digest twice is one
+    assert judge("it was added to a bad face", answer=MD5) == "wrong: not a hexadecimal digest"
+    assert judge("x " * 3000 + MD5 + " y", answer=MD5) == "wrong: not a hexadecimal digest"

@@ -60,3 +60,19 @@ def test_seal_forms_match_exactly_right_answers_only(case_sensitive: bool) -> No
         assert (public.seal_form(given) in forms) is exact, given
     assert public.seal_form(("Ivan Petrov",)) in forms
     assert public.seal_form(("Ivan", "Petrov")) not in forms
+
+
+@pytest.mark.parametrize("case_sensitive", [True, False])
+@pytest.mark.parametrize(
+    "given",
+    ['"Halyk online: g.qasymova / Tiger2000$"', "«Halyk online: g.qasymova / Tiger2000$»",
+     "“Halyk online: g.qasymova / Tiger2000$”", "'Halyk online: g.qasymova / Tiger2000$'",
+     " „Halyk online: g.qasymova / Tiger2000$“ "],
+)  # fmt: skip
+def test_a_quoted_answer_is_the_answer(given: str, case_sensitive: bool) -> None:
+    answer_type = TextAnswer({"case_sensitive": case_sensitive})
+    expected = answer_type.expect("Halyk online: g.qasymova / Tiger2000$")
+    assert answer_type.check(expected, given) == Check.accepted()
+    assert answer_type.seal_form(given) in answer_type.seal_forms(expected)
+    assert answer_type.check(expected, '"Halyk online: g.qasymova / Tiger2000$') == Check.wrong()  # one quote
+    assert answer_type.check(expected, '"Halyk online" g.qasymova / Tiger2000$"') == Check.wrong()
