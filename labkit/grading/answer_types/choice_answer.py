@@ -14,6 +14,8 @@ from labkit.grading.results import Check
 
 _LETTER = re.compile(r"\(?([a-z])[).:]?")
 _NUMBER = re.compile(r"\(?(\d{1,3})[).:]?")
+#: A choice as the blank sheet lists it: its letter, then its text.
+_SHEET_LINE = re.compile(r"\(?([a-z])[).]\s*(.+)")
 
 
 class ChoiceOptions(AnswerOptions):
@@ -52,11 +54,16 @@ class ChoiceAnswer(AnswerType):
         return folded.index(fold_text(answer))
 
     def resolve(self, given: str) -> int | None:
-        """The index of the choice ``given`` names, or None."""
+        """The index of the choice ``given`` names, or None (also when a copied sheet line
+        "b) pdf" names two different choices by its letter and its text)."""
         folded = self._folded_choices()
         text = fold_text(given)
         if text in folded:
             return folded.index(text)
+        line = _SHEET_LINE.fullmatch(text)  # the sheet's own line copied: "b) pdf", "(b) pdf", "b. pdf"
+        if line and line[2] in folded:
+            index = string.ascii_lowercase.index(line[1])
+            return index if folded.index(line[2]) == index else None
         letter = _LETTER.fullmatch(text)
         if letter:
             index = string.ascii_lowercase.index(letter[1])
@@ -69,6 +76,9 @@ class ChoiceAnswer(AnswerType):
 
     def check(self, expected: int, given: str) -> Check:
         index = self.resolve(given)
+        line = _SHEET_LINE.fullmatch(fold_text(given))
+        if index is None and line and line[2] in self._folded_choices():
+            return Check.wrong(f"the letter {line[1]}) and the text {line[2]!r} name different choices")
         if index is None:
             count = len(self.options.choices)
             last_letter = string.ascii_lowercase[count - 1]

@@ -57,3 +57,15 @@ def test_seal_forms_match_exactly_right_answers_only() -> None:
         exact = answer_type.check_given(expected, given) == Check.accepted()
         assert public.seal_form(given) == answer_type.seal_form(given)
         assert (public.seal_form(given) in forms) is exact, given
+
+
+def test_the_sheets_own_line_copied_is_the_choice_when_letter_and_text_agree() -> None:
+    answer_type = ChoiceAnswer({"choices": ["jpg", "pdf", "docx", "xlsx", "zip", "txt"]})
+    expected = answer_type.expect("pdf")
+    for given in ("b) pdf", "(b) PDF", "b. pdf", "b)pdf"):
+        assert answer_type.check(expected, given) == Check.accepted(), given
+        assert answer_type.seal_form(given) in answer_type.seal_forms(expected)
+    mixed = answer_type.check(expected, "e) pdf").reason
+    assert mixed == "wrong: the letter e) and the text 'pdf' name different choices"
+    assert answer_type.check(expected, "e) zip") == Check.wrong()  # a consistent line, the wrong choice
+    assert answer_type.seal_form("b) zip") is None
