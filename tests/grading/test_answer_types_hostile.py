@@ -45,6 +45,7 @@ SAMPLES: dict[str, tuple[Any, dict[str, Any]]] = {
         "The ledger left on a USB stick.",
         {"keywords": [{"any": ["USB", "флешк*"], "weight": 2}, {"any": ["exfiltration"]}], "min_words": 2},
     ),
+    "serial": ("0F0E-0E5B", {}),
     "set": (
         ["2026-03-14T10:03:12+05:00", "2026-03-14T11:20:00+05:00"],
         {"item": "datetime", "item_options": {"tolerance_seconds": 2}},

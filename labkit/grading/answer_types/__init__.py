@@ -23,6 +23,7 @@ from labkit.grading.answer_types import (
     path_answer,
     port_answer,
     rubric_answer,
+    serial_answer,
     set_answer,
     text_answer,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "path_answer",
     "port_answer",
     "rubric_answer",
+    "serial_answer",
     "set_answer",
     "text_answer",
 ]
