@@ -266,6 +266,9 @@ def _grade_trainee(
                 )  # fmt: skip
     except LabkitError as exc:
         return dataclasses.replace(empty, status="malformed", problem=exc.one_line()), None
+    except Exception as exc:  # one sheet must never stop the grading of a whole class
+        problem = f"{submission.shown}: labkit could not grade this sheet ({type(exc).__name__}); report it"
+        return dataclasses.replace(empty, status="malformed", problem=problem), None
     late_days = _late_days(submission.path, due, policy) if due is not None else 0
     return _apply_policy(empty, key, result, policy, hints, late_days), copied_from
 

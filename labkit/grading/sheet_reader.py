@@ -253,7 +253,7 @@ class _SheetBuilder:
                     hint=_hint_for(problem),
                 )
             ) from None
-        except YAMLError as exc:  # the reader's unacceptable characters (U+FFFE...)
+        except (YAMLError, ValueError) as exc:  # unacceptable characters (U+FFFE, an escape past U+10FFFF)
             position = getattr(exc, "position", 0) or 0
             raise AnswerSheetError(
                 f"not valid YAML: {' '.join(str(exc).split())}",

@@ -373,6 +373,13 @@ class DatetimeAnswer(AnswerType):
         return moment, zone
 
     def check(self, expected: tuple[datetime, tzinfo], given: str) -> Check:
+        """:meth:`_check`, with a date at the edge of the calendar (year 1, 9999) judged, not crashing."""
+        try:
+            return self._check(expected, given)
+        except (OverflowError, ValueError):
+            return Check.wrong("the date is out of range")
+
+    def _check(self, expected: tuple[datetime, tzinfo], given: str) -> Check:
         readings = read_given_time(given)
         if isinstance(readings, str):
             return Check.wrong(readings)
@@ -475,6 +482,12 @@ class DatetimeAnswer(AnswerType):
         return frozenset(forms if len(forms) <= MAX_SEAL_FORMS else exact)
 
     def seal_form(self, given: str | tuple[str, ...]) -> str | None:
+        try:
+            return self._seal_form(given)
+        except (OverflowError, ValueError):
+            return None
+
+    def _seal_form(self, given: str | tuple[str, ...]) -> str | None:
         """Only an answer naming one second (or finer) on one reading can match; "10:03" covers a minute."""
         if isinstance(given, tuple):
             given = given[0] if len(given) == 1 else ""

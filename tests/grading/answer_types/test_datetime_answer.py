@@ -440,3 +440,11 @@ def test_read_problem_tells_unreadable_answers_apart() -> None:
         assert answer_type.read_problem(readable) is None
     assert answer_type.seal_form("03/02/2026 10:00:00") is None
     assert answer_type.seal_form("Tue 03/02/2026 10:00:00") == "local:2026-02-03T10:00:00"
+
+
+def test_dates_at_the_edge_of_the_calendar_are_judged_not_crashing() -> None:
+    answer_type = DatetimeAnswer({"tolerance_seconds": 2, "timezone": "Asia/Almaty"})
+    expected = answer_type.expect("2026-02-09T10:03:30+05:00")
+    for given in ("9999-12-31 23:59:59", "0001-01-01 00:00:00 +14:00", "9999-12-31T23:59:59-14:00"):
+        assert answer_type.check(expected, given).reason == "wrong: the date is out of range"
+        assert answer_type.seal_form(given) in (None, "9999-12-31T18:59:59Z")
