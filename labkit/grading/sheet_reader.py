@@ -87,7 +87,7 @@ def parse_answer_sheet(data: bytes | str, *, file: str = "<answers>") -> AnswerS
     text = _decode(data, file) if isinstance(data, bytes) else data
     _reject_invisible_characters(text, file)
     try:
-        return _SheetBuilder(file).build(text)
+        return _no_surrogates(_SheetBuilder(file).build(text))
     except _NotYaml as failure:
         lines = _read_lines(text, file)
         if lines is None:
@@ -95,7 +95,20 @@ def parse_answer_sheet(data: bytes | str, *, file: str = "<answers>") -> AnswerS
         where = f"line {failure.error.line}: " if failure.error.line else ""
         problem = failure.error.message.removeprefix("not valid YAML: ")
         note = f"not valid YAML ({where}{problem}); read line by line"
-        return AnswerSheet(file, lines, note=note)
+        return _no_surrogates(AnswerSheet(file, lines, note=note))
+
+
+def _no_surrogates(sheet: AnswerSheet) -> AnswerSheet:
+    """Refuse a lone surrogate (a "\\ud800" escape): no text file can hold it, nor a report or gradebook."""
+    for answer in sheet.answers.values():
+        values = answer.value if isinstance(answer.value, tuple) else (answer.value or "",)
+        if any("\ud800" <= char <= "\udfff" for value in values for char in value):
+            raise AnswerSheetError(
+                "an escape names half a character (a lone UTF-16 surrogate)",
+                file=sheet.file, line=answer.line, field=answer.question_id,
+                hint="type the character itself, or remove the escape",
+            )  # fmt: skip
+    return sheet
 
 
 #: ``id: answer`` at the start of a line (ids as the sheet writer prints them), and ``- item`` below it.

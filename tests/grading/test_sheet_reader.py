@@ -154,3 +154,9 @@ def test_seeded_mutations_never_escape_as_other_exceptions() -> None:
             parse_answer_sheet(bytes(data), file="answers.yaml")
         except AnswerSheetError as exc:
             assert exc.line is not None
+
+
+def test_a_lone_surrogate_escape_is_a_located_error() -> None:
+    """"\\ud800" parses as YAML but no report, terminal or gradebook can carry it."""
+    with pytest.raises(AnswerSheetError, match=r"s\.yaml:2: q2: an escape names half a character"):
+        parse_answer_sheet(b'q1: x\nq2: ["a", "\\udfff"]\n', file="s.yaml")
